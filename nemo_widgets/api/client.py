@@ -1,0 +1,633 @@
+"""``AsyncNemoClient``: one coroutine per NemoVideo endpoint, with the protocol's recovery rules.
+
+The rules, from NEMO_API.md (§ numbers in brackets):
+
+* every request carries the attribution headers and a bearer token [1.2]; with no token
+  configured an anonymous one is fetched once and cached [2.1];
+* code 1001 / HTTP 401: an anonymous token is renewed (same client id) and the request sent once
+  more; a token the user gave is reported as :class:`AuthError` [7.1];
+* code 1002: :class:`SessionNotFound` — the session id is never swapped silently [7.1];
+* HTTP 429: wait ``Retry-After`` (else 30 s) and retry once [7.1];
+* connect errors (the request never left) are retried for every call; 5xx, 408 and read errors
+  only for GETs, render polling included, with bounded exponential backoff and jitter [5.2];
+* ``/run_sse`` is never sent again once its body may have reached the server: a dropped stream is
+  followed by state polling, reported as events [3.7];
+* tokens never appear in ``repr``, messages or logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import os
+import random
+import tempfile
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..config import Settings, Timings
+from ..timeline import Timeline
+from . import uploads
+from .auth import AnonymousToken, Secret, TokenCache, load_or_create_client_id, redact
+from .envelope import ErrorContext, is_json, unwrap
+from .errors import (
+    AuthError,
+    ExportBlocked,
+    NemoError,
+    OutOfCredits,
+    RateLimited,
+    RenderFailed,
+    RenderTimeout,
+    ServerError,
+    SessionNotFound,
+    StreamTimeout,
+)
+from .events import (
+    ChatEvent,
+    ChatStreamParser,
+    Heartbeat,
+    Recovered,
+    RecoveryCheck,
+    StreamError,
+    StreamLost,
+)
+from .models import Credits, RenderJob, Session, State, Upload
+
+logger = logging.getLogger("nemo_widgets.api")
+
+APP_NAME = "nemo_agent"
+# Errors after which the request cannot have reached the server, so sending it again is safe.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_DOWNLOAD_CHUNK = 1024 * 1024
+
+ProgressCallback = Callable[[RenderJob], Any]
+
+
+class AsyncNemoClient:
+    """Async client for the NemoVideo HTTP API (or any server speaking it).
+
+    Use it as ``async with AsyncNemoClient() as nemo: ...``. Arguments override the
+    environment (see :mod:`nemo_widgets.config`).
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        *,
+        client_id: str | None = None,
+        web_url: str | None = None,
+        config_dir: str | os.PathLike[str] | None = None,
+        skill_source: str | None = None,
+        skill_version: str | None = None,
+        skill_platform: str | None = None,
+        timings: Timings | None = None,
+        max_upload_bytes: int | None = None,
+    ):
+        self.settings = Settings.resolve(
+            base_url=base_url,
+            token=token,
+            client_id=client_id,
+            web_url=web_url,
+            config_dir=config_dir,
+            skill_source=skill_source,
+            skill_version=skill_version,
+            skill_platform=skill_platform,
+            timings=timings,
+            max_upload_bytes=max_upload_bytes,
+        )
+        t = self.settings.timings
+        self._http = httpx.AsyncClient(
+            base_url=self.settings.base_url,
+            headers=self.settings.attribution_headers,
+            timeout=httpx.Timeout(t.read_timeout, connect=t.connect_timeout),
+        )
+        self._token: Secret | None = self.settings.token
+        self._anonymous_user_id: str | None = None
+        self._token_lock: asyncio.Lock | None = None
+        self._tokens = TokenCache(self.settings.config_dir)
+        #: The raw data of the latest ``/run_sse`` events, for pinning down the wire format.
+        self.raw_events: deque[str] = deque(maxlen=500)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def __aenter__(self) -> AsyncNemoClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        who = "anonymous token" if self.uses_anonymous_token else "token from settings"
+        return f"<AsyncNemoClient {self.settings.base_url} ({who})>"
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url
+
+    @property
+    def uses_anonymous_token(self) -> bool:
+        return self.settings.token is None
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    async def create_session(self, language: str = "en", *, task_name: str = "project") -> Session:
+        """Create a project and its agent session (NEMO_API.md §2.2)."""
+        data = await self._call(
+            "POST",
+            f"/api/tasks/me/with-session/{APP_NAME}",
+            json={"task_name": task_name, "language": language},
+        )
+        session = Session.from_data(data)
+        if session.user_id and self.uses_anonymous_token:
+            self._anonymous_user_id = self._anonymous_user_id or session.user_id
+        return session
+
+    async def claim_link(self, session: Session) -> str:
+        """A link that opens the project in NemoVideo's web app; it holds no token (§2.3)."""
+        if not session.task_id:
+            raise ValueError(
+                "claim_link() needs the Session from create_session(), with its task_id"
+            )
+        data = await self._call(
+            "POST",
+            "/api/auth/claim-token",
+            json={"task_id": session.task_id, "session_id": session.session_id},
+        )
+        claim_token = (data or {}).get("claim_token") if isinstance(data, dict) else None
+        if not claim_token:
+            raise NemoError("The server returned no claim token; open nemovideo.com instead.")
+        return str(
+            httpx.URL(f"{self.settings.web_url}/workspace/claim", params={"ct": claim_token})
+        )
+
+    async def credits(self) -> Credits:
+        """The credit balance (§2.6)."""
+        return Credits.from_data(await self._call("GET", "/api/credits/balance/simple"))
+
+    async def state(self, session_id: str) -> State:
+        """The session state with its draft (§2.7)."""
+        path = f"/api/state/{APP_NAME}/me/{session_id}/latest"
+        return State.from_data(await self._call("GET", path))
+
+    async def upload(self, session_id: str, *files: uploads.FileInput) -> Upload:
+        """Upload files in one multipart request (field ``files``), streamed from disk (§2.5).
+
+        Each file is checked first (format by content, extension, size); a bad one raises
+        :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent.
+        """
+        with contextlib.ExitStack() as keep:
+            prepared = uploads.prepare(files, self.settings.max_upload_bytes, keep)
+
+            def body(attempt: contextlib.ExitStack) -> dict[str, Any]:
+                parts = [("files", (f.name, f.open(attempt), f.mime)) for f in prepared]
+                return {"files": parts}
+
+            data = await self._call("POST", self._upload_path(session_id), body=body)
+        return Upload.from_data(data)
+
+    async def upload_urls(self, session_id: str, urls: list[str]) -> Upload:
+        """Let the server fetch media from http(s) URLs (§2.5)."""
+        urls = [urls] if isinstance(urls, str) else list(urls)
+        bad = [url for url in urls if httpx.URL(url).scheme not in ("http", "https")]
+        if not urls or bad:
+            raise ValueError(f"upload_urls() takes http(s) URLs; not usable: {bad or urls}")
+        payload = {"urls": urls, "source_type": "url"}
+        return Upload.from_data(
+            await self._call("POST", self._upload_path(session_id), json=payload)
+        )
+
+    async def chat(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        before: State | None = None,
+        streaming: bool = False,
+    ) -> AsyncIterator[ChatEvent]:
+        """Send a message to the agent and yield its events as they stream (§3).
+
+        ``before`` is the session state before the turn, used to recover from a dropped
+        connection; when omitted it is read first. ``streaming`` asks an ADK server for partial
+        text (:class:`TextDelta`) — not documented for the cloud, so off by default.
+
+        Raises :class:`StreamTimeout` when only heartbeats arrive for too long or the turn
+        passes its cap. The message is never sent twice once it may have reached the server.
+        """
+        if not text or not text.strip():
+            raise ValueError("chat() needs a non-empty message")
+        session_id = str(session_id)
+        if before is None:
+            before = await self._snapshot(session_id)
+        body: dict[str, Any] = {
+            "app_name": APP_NAME,
+            "user_id": "me",
+            "session_id": session_id,
+            "new_message": {"parts": [{"text": text}]},
+        }
+        if streaming:
+            body["streaming"] = True
+        try:
+            response, _ = await self._send(
+                "POST", "/run_sse", json=body, headers={"Accept": "text/event-stream"}, stream=True
+            )
+        except httpx.TransportError as exc:
+            async for event in self._recover(session_id, before, exc):
+                yield event
+            return
+        lost: httpx.TransportError | None = None
+        try:
+            if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                # A 2xx JSON answer instead of a stream: nothing to show, keep it for debugging.
+                self.raw_events.append(response.text)
+                return
+            async for event in self._read_turn(response):
+                yield event
+        except httpx.TransportError as exc:
+            lost = exc
+        finally:
+            await response.aclose()
+        if lost is not None:
+            async for event in self._recover(session_id, before, lost):
+                yield event
+
+    async def start_render(
+        self, session_id: str, draft: dict[str, Any], quality: str = "high"
+    ) -> RenderJob:
+        """Start an export of ``draft`` (as returned by :meth:`state`) to MP4 (§5.1).
+
+        A failed submission is retried once with a new render id, as the protocol advises.
+        """
+        if not Timeline.from_draft(draft).ready_for_export:
+            raise NemoError(
+                "The timeline is empty, so there is nothing to export yet: ask the agent to "
+                "build the video first (for example 'turn these images into a video')."
+            )
+        for attempt in (1, 2):
+            render_id = f"render_{uuid.uuid4().hex}"
+            body = {
+                "id": render_id,
+                "sessionId": str(session_id),
+                "draft": draft,
+                "output": {"format": "mp4", "quality": quality},
+            }
+            try:
+                data = await self._call("POST", "/api/render/proxy/lambda", json=body)
+            except (AuthError, ExportBlocked, OutOfCredits, RateLimited, SessionNotFound):
+                raise  # a new id cannot help with these
+            except NemoError as exc:
+                if attempt == 2:
+                    raise
+                logger.info("render submit failed (%s); retrying once with a new id", exc)
+                continue
+            return RenderJob.from_data(data, fallback_id=render_id)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def render_status(self, render_id: str) -> RenderJob:
+        """One poll of an export (§5.2); transient failures are retried on the same id."""
+        data = await self._call("GET", f"/api/render/proxy/lambda/{render_id}")
+        return RenderJob.from_data(data, fallback_id=render_id)
+
+    async def cancel_render(self, render_id: str) -> None:
+        """Ask the server to cancel a pending export (documented only in an older note)."""
+        await self._call("POST", f"/api/render/proxy/lambda/{render_id}/cancel")
+
+    async def wait_render(
+        self, render_id: str | RenderJob, on_progress: ProgressCallback | None = None
+    ) -> RenderJob:
+        """Poll until the export is done; ``on_progress(job)`` is called after every poll.
+
+        Raises :class:`RenderFailed` if the server reports a failure and
+        :class:`RenderTimeout` after ``timings.render_timeout``.
+        """
+        render_id = render_id.id if isinstance(render_id, RenderJob) else render_id
+        t = self.settings.timings
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + t.render_timeout
+        delay = t.poll_initial
+        polls_without_url = 0
+        while True:
+            job = await self.render_status(render_id)
+            if on_progress is not None:
+                result = on_progress(job)
+                if inspect.isawaitable(result):
+                    await result
+            if job.failed:
+                reason = f": {job.error}" if job.error else ""
+                raise RenderFailed(f"The export failed on the server{reason}. Try exporting again.")
+            if job.done:
+                # "completed" may come a poll before its URL; the fallback download needs none.
+                polls_without_url += 1
+                if job.output_url or polls_without_url > 2:
+                    return job
+            if loop.time() + delay > deadline:
+                raise RenderTimeout(
+                    f"The export {render_id} did not finish within {t.render_timeout:.0f} s. "
+                    f"It may still finish: call wait_render('{render_id}') again later."
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * t.poll_factor, t.poll_max)
+
+    async def download(self, job: RenderJob | str, dest: str | os.PathLike[str] = ".") -> Path:
+        """Save a finished export to ``dest`` (a file, or a folder for ``<render id>.mp4``).
+
+        Reads the job's output URL; falls back to ``/api/render/proxy/{id}/download``. The file
+        is streamed to disk and appears only when complete.
+        """
+        if isinstance(job, str):
+            job = await self.render_status(job)
+        target = Path(dest)
+        if target.is_dir() or str(dest).endswith(("/", os.sep)):
+            target = target / f"{job.id}.mp4"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if job.output_url:
+            try:
+                return await self._download_to(job.output_url, target)
+            except (NemoError, httpx.TransportError) as exc:
+                logger.info("download from the output URL failed (%s); using the fallback", exc)
+        return await self._download_to(f"/api/render/proxy/{job.id}/download", target)
+
+    # -- the agent stream ------------------------------------------------------------------
+
+    async def _read_turn(self, response: httpx.Response) -> AsyncIterator[ChatEvent]:
+        t = self.settings.timings
+        loop = asyncio.get_running_loop()
+        started = last_activity = loop.time()
+        parser = ChatStreamParser(on_payload=self.raw_events.append)
+        chunks = response.aiter_bytes()
+        while True:
+            turn_left = started + t.turn_timeout - loop.time()
+            quiet_left = last_activity + t.heartbeat_timeout - loop.time()
+            try:
+                chunk = await asyncio.wait_for(
+                    chunks.__anext__(), max(0.0, min(turn_left, quiet_left))
+                )
+            except StopAsyncIteration:
+                break
+            except asyncio.TimeoutError:
+                raise self._turn_timeout(turn_left <= quiet_left) from None
+            for event in parser.feed(chunk):
+                if not isinstance(event, Heartbeat):
+                    last_activity = loop.time()
+                yield event
+        for event in parser.close():
+            yield event
+
+    def _turn_timeout(self, whole_turn: bool) -> StreamTimeout:
+        t = self.settings.timings
+        if whole_turn:
+            what = f"The agent's turn ran for {t.turn_timeout / 60:g} minutes, the longest allowed"
+        else:
+            what = (
+                f"The agent sent only keep-alive signals for {t.heartbeat_timeout / 60:g} minutes"
+            )
+        return StreamTimeout(
+            f"{what}. The work may still finish on the server: look at the timeline (state()) "
+            f"before sending the message again, since a resend can be charged twice."
+        )
+
+    async def _snapshot(self, session_id: str) -> State | None:
+        """The state before a turn; None when the server cannot tell (the turn still runs)."""
+        try:
+            return await self.state(session_id)
+        except (SessionNotFound, AuthError):
+            raise
+        except NemoError as exc:
+            logger.debug("no state snapshot before the turn: %s", exc)
+            return None
+
+    async def _recover(
+        self, session_id: str, before: State | None, error: Exception
+    ) -> AsyncIterator[ChatEvent]:
+        """NEMO_API.md §3.7: never resend; watch the state until it changes or we give up."""
+        waits = self.settings.timings.recovery_waits
+        yield StreamLost(f"The connection to the agent dropped ({type(error).__name__}).")
+        baseline = before
+        for attempt, wait in enumerate(waits, 1):
+            await asyncio.sleep(wait)
+            try:
+                state = await self.state(session_id)
+            except NemoError as exc:
+                logger.info("state read %d after a dropped stream failed: %s", attempt, exc)
+                yield RecoveryCheck(attempt, len(waits), changed=False)
+                continue
+            if baseline is None:  # no snapshot before the turn: compare from here on
+                baseline = state
+            changed = state.fingerprint != baseline.fingerprint
+            yield RecoveryCheck(attempt, len(waits), changed)
+            if changed:
+                yield Recovered(state)
+                return
+        minutes = sum(waits) / 60
+        yield StreamError(
+            f"The connection to the agent dropped and the project did not change in "
+            f"{minutes:.0f} minutes, so the request probably failed. Send it again to retry "
+            f"(it may use credits again).",
+            {"recovery": "failed"},
+        )
+
+    # -- requests and recovery rules -------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        body: Callable[[contextlib.ExitStack], dict[str, Any]] | None = None,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """Send a JSON request with the recovery rules; return the envelope's ``data``."""
+        _, data = await self._send(method, path, json=json, body=body, auth=auth, headers=headers)
+        return data
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        body: Callable[[contextlib.ExitStack], dict[str, Any]] | None = None,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
+    ) -> tuple[httpx.Response, Any]:
+        """Send with every recovery rule; return the response and its unwrapped data.
+
+        With ``stream=True`` a 2xx answer that is not JSON comes back unread (data None) and
+        must be closed by the caller. For a non-idempotent streamed request a transport error
+        after sending is re-raised as it is, so that the caller can recover without resending.
+        """
+        idempotent = method == "GET"
+        failures = 0
+        renewed = rate_limited = False
+        while True:
+            token_used = await self._ensure_token() if auth else None
+            request_headers = dict(headers or {})
+            if token_used is not None:
+                request_headers["Authorization"] = f"Bearer {token_used.reveal()}"
+            with contextlib.ExitStack() as attempt:
+                extra = body(attempt) if body else {}
+                request = self._http.build_request(
+                    method, path, json=json, headers=request_headers, **extra
+                )
+                try:
+                    response = await self._http.send(request, stream=stream)
+                except httpx.TransportError as exc:
+                    retry = idempotent or isinstance(exc, _NEVER_SENT)
+                    if retry and failures < self.settings.timings.max_retries:
+                        failures += 1
+                        await self._backoff(failures, exc)
+                        continue
+                    if stream and not idempotent and not isinstance(exc, _NEVER_SENT):
+                        raise
+                    raise self._unreachable(exc) from None
+            logger.debug("%s %s -> %s", method, request.url.path, response.status_code)
+            if stream and response.is_success and not is_json(response):
+                return response, None
+            if stream:
+                await response.aread()
+                await response.aclose()
+            try:
+                return response, unwrap(response, self._error_context())
+            except AuthError:
+                if renewed or token_used is None or not self.uses_anonymous_token:
+                    raise
+                renewed = True
+                await self._renew_token(token_used)
+            except RateLimited as exc:
+                if rate_limited:
+                    raise
+                rate_limited = True
+                await asyncio.sleep(self._rate_limit_wait(exc.retry_after))
+            except ServerError as exc:
+                if not idempotent or failures >= self.settings.timings.max_retries:
+                    raise
+                failures += 1
+                await self._backoff(failures, exc)
+
+    def _error_context(self) -> ErrorContext:
+        return ErrorContext(
+            web_url=self.settings.web_url,
+            anonymous_user_id=self._anonymous_user_id if self.uses_anonymous_token else None,
+            redact=self._redact,
+        )
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._token, self.settings.token)
+
+    def _unreachable(self, exc: httpx.TransportError) -> ServerError:
+        return ServerError(
+            f"Could not reach {self.settings.base_url} ({type(exc).__name__}: "
+            f"{self._redact(str(exc)) or 'no details'}). Check the network connection and "
+            f"NEMO_API_URL, then try again."
+        )
+
+    async def _backoff(self, failures: int, reason: object) -> None:
+        t = self.settings.timings
+        ceiling = min(t.backoff_max, t.backoff_initial * 2 ** (failures - 1))
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
+        logger.info("retry %d in %.2f s after: %s", failures, delay, reason)
+        await asyncio.sleep(delay)
+
+    def _rate_limit_wait(self, retry_after: float | None) -> float:
+        t = self.settings.timings
+        return min(t.rate_limit_wait if retry_after is None else retry_after, t.rate_limit_wait_max)
+
+    # -- identity ----------------------------------------------------------------------------
+
+    async def _ensure_token(self) -> Secret:
+        if self._token is not None:
+            return self._token
+        async with self._lock():
+            if self._token is None:
+                cached = self._tokens.get(self.settings.base_url)
+                if cached is not None:
+                    self._adopt(cached)
+                else:
+                    await self._fetch_anonymous_token()
+        assert self._token is not None
+        return self._token
+
+    async def _renew_token(self, stale: Secret) -> None:
+        """Replace a refused anonymous token, unless another request already did."""
+        async with self._lock():
+            if self._token == stale:
+                self._tokens.forget(self.settings.base_url)
+                self._token = None
+                await self._fetch_anonymous_token()
+
+    async def _fetch_anonymous_token(self) -> None:
+        client_id = self.settings.client_id or load_or_create_client_id(self.settings.config_dir)
+        data = await self._call(
+            "POST", "/api/auth/anonymous-token", auth=False, headers={"X-Client-Id": client_id}
+        )
+        value = data.get("token") if isinstance(data, dict) else None
+        if not isinstance(value, str) or not value:
+            raise AuthError(
+                "The server gave no anonymous token. Set NEMO_TOKEN to a token from "
+                "nemovideo.com -> Settings -> API Tokens."
+            )
+        token = AnonymousToken(Secret(value), data.get("user_id"), data.get("expires_at"))
+        self._tokens.put(self.settings.base_url, token)
+        self._adopt(token)
+        logger.info("obtained an anonymous NemoVideo token")
+
+    def _adopt(self, token: AnonymousToken) -> None:
+        self._token = token.token
+        self._anonymous_user_id = token.user_id
+
+    def _lock(self) -> asyncio.Lock:
+        if self._token_lock is None:
+            self._token_lock = asyncio.Lock()
+        return self._token_lock
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _upload_path(session_id: str) -> str:
+        return f"/api/upload-video/{APP_NAME}/me/{session_id}"
+
+    def _same_origin(self, url: httpx.URL) -> bool:
+        base = httpx.URL(self.settings.base_url)
+        return not url.is_absolute_url or (url.scheme, url.host, url.port) == (
+            base.scheme,
+            base.host,
+            base.port,
+        )
+
+    async def _download_to(self, url: str, target: Path) -> Path:
+        """Stream ``url`` into ``target``. The token goes only to the API's own origin."""
+        response, data = await self._send(
+            "GET", url, auth=self._same_origin(httpx.URL(url)), stream=True
+        )
+        if response.is_stream_consumed:
+            # Some servers answer the download endpoint with JSON that points at the file.
+            job = RenderJob.from_data(data, fallback_id=target.stem)
+            if not job.output_url or job.output_url == url:
+                raise NemoError(f"The server sent no video at {url}. Try the export again.")
+            return await self._download_to(job.output_url, target)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                async for chunk in response.aiter_bytes(_DOWNLOAD_CHUNK):
+                    out.write(chunk)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        finally:
+            await response.aclose()
+        return target
