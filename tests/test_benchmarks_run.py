@@ -1,0 +1,25 @@
+"""The benchmarks behind the README's numbers still run (small sizes; no timing asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    ("script", "args"), [("bench_sse.py", ["--events", "2000"]), ("bench_upload.py", ["--mb", "4"])]
+)
+def test_benchmark_runs(script, args):
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| measurement |" in result.stdout or "| client |" in result.stdout
