@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._version import __version__
@@ -30,7 +30,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Timings:
-    """Every wait and limit of the recovery rules, in seconds. Tests shrink them."""
+    """Every wait and limit of the recovery rules, in seconds (tests shrink them)."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
@@ -51,21 +51,6 @@ class Timings:
     poll_factor: float = 1.5
     poll_max: float = 15.0
     render_timeout: float = 600.0
-
-    def fast(self, scale: float) -> Timings:
-        """A copy with every wait multiplied by ``scale`` (handy in tests and demos)."""
-        return replace(
-            self,
-            backoff_initial=self.backoff_initial * scale,
-            backoff_max=self.backoff_max * scale,
-            rate_limit_wait=self.rate_limit_wait * scale,
-            heartbeat_timeout=self.heartbeat_timeout * scale,
-            turn_timeout=self.turn_timeout * scale,
-            recovery_waits=tuple(w * scale for w in self.recovery_waits),
-            poll_initial=self.poll_initial * scale,
-            poll_max=self.poll_max * scale,
-            render_timeout=self.render_timeout * scale,
-        )
 
 
 def detect_platform() -> str:

@@ -57,6 +57,7 @@ from .events import (
     RecoveryCheck,
     StreamError,
     StreamLost,
+    Unknown,
 )
 from .models import Credits, RenderJob, Session, State, Upload
 
@@ -248,8 +249,9 @@ class AsyncNemoClient:
         lost: httpx.TransportError | None = None
         try:
             if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                # A 2xx JSON answer instead of a stream: nothing to show, keep it for debugging.
+                # A 2xx JSON answer instead of a stream: nothing to show, but nothing hidden.
                 self.raw_events.append(response.text)
+                yield Unknown(response.text)
                 return
             async for event in self._read_turn(response):
                 yield event
@@ -438,18 +440,9 @@ class AsyncNemoClient:
 
     # -- requests and recovery rules -------------------------------------------------------
 
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        body: Callable[[contextlib.ExitStack], dict[str, Any]] | None = None,
-        auth: bool = True,
-        headers: dict[str, str] | None = None,
-    ) -> Any:
+    async def _call(self, method: str, path: str, **options: Any) -> Any:
         """Send a JSON request with the recovery rules; return the envelope's ``data``."""
-        _, data = await self._send(method, path, json=json, body=body, auth=auth, headers=headers)
+        _, data = await self._send(method, path, **options)
         return data
 
     async def _send(

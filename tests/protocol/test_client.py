@@ -369,6 +369,14 @@ async def test_error_mid_stream_is_an_event_and_ends_the_turn(server, client):
     assert events[-1].message == "RuntimeError: boom"
 
 
+async def test_json_answer_instead_of_a_stream_is_kept_not_hidden(server, client):
+    session = await client.create_session()
+    server.inject("POST", "/run_sse", body={"code": 0, "data": {"note": "queued"}})
+    events = await collect(client.chat(session.session_id, "hi"))
+    assert len(events) == 1 and isinstance(events[0], Unknown)
+    assert "queued" in events[0].raw
+
+
 async def test_run_sse_5xx_is_never_resent(server, client):
     session = await client.create_session()
     server.inject("POST", "/run_sse", status=500, times=5)
