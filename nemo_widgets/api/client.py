@@ -317,25 +317,34 @@ class AsyncNemoClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + t.render_timeout
         delay = t.poll_initial
-        polls_without_url = 0
+        completed_polls = 0
+        trouble = ""
         while True:
-            job = await self.render_status(render_id)
-            if on_progress is not None:
-                result = on_progress(job)
-                if inspect.isawaitable(result):
-                    await result
-            if job.failed:
-                reason = f": {job.error}" if job.error else ""
-                raise RenderFailed(f"The export failed on the server{reason}. Try exporting again.")
-            if job.done:
-                # "completed" may come a poll before its URL; the fallback download needs none.
-                polls_without_url += 1
-                if job.output_url or polls_without_url > 2:
-                    return job
+            try:
+                job = await self.render_status(render_id)
+            except (ServerError, RateLimited) as exc:
+                # Still transient after the request's own retries: keep polling the same id.
+                job, trouble = None, f" (last poll: {exc})"
+            if job is not None:
+                trouble = ""
+                if on_progress is not None:
+                    result = on_progress(job)
+                    if inspect.isawaitable(result):
+                        await result
+                if job.failed:
+                    reason = f": {job.error}" if job.error else ""
+                    raise RenderFailed(
+                        f"The export failed on the server{reason}. Try exporting again."
+                    )
+                if job.done:
+                    # "completed" may come a poll before its URL; the fallback download needs none.
+                    completed_polls += 1
+                    if job.output_url or completed_polls > 2:
+                        return job
             if loop.time() + delay > deadline:
                 raise RenderTimeout(
-                    f"The export {render_id} did not finish within {t.render_timeout:.0f} s. "
-                    f"It may still finish: call wait_render('{render_id}') again later."
+                    f"The export {render_id} did not finish within {t.render_timeout:.0f} s"
+                    f"{trouble}. It may still finish: call wait_render('{render_id}') again later."
                 )
             await asyncio.sleep(delay)
             delay = min(delay * t.poll_factor, t.poll_max)

@@ -20,6 +20,7 @@ from nemo_widgets.api import (
     OutOfCredits,
     RateLimited,
     RenderFailed,
+    RenderTimeout,
     ServerError,
     SessionNotFound,
     StreamTimeout,
@@ -606,6 +607,24 @@ async def test_poll_errors_are_retried_on_the_same_id(server, client):
     assert done.done
     polled = {r.path for r in server.requests_to("GET", "/api/render/proxy/lambda/")}
     assert polled == {f"/api/render/proxy/lambda/{job.id}"}
+
+
+async def test_a_long_poll_outage_does_not_end_the_wait(server, client):
+    session = await client.create_session()
+    job = await client.start_render(session.session_id, DRAFT)
+    # More failures in a row than one request retries: wait_render keeps polling the same id.
+    server.inject("GET", "/api/render/proxy/lambda/", status=502, times=FAST.max_retries + 3)
+    assert (await client.wait_render(job.id)).done
+
+
+async def test_render_wait_is_bounded(server):
+    timings = dataclasses.replace(FAST, render_timeout=0.3)
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, timings=timings) as nemo:
+        session = await nemo.create_session()
+        job = await nemo.start_render(session.session_id, DRAFT)
+        server.inject("GET", "/api/render/proxy/lambda/", status=503, times=1000)
+        with pytest.raises(RenderTimeout, match=r"last poll: .*HTTP 503"):
+            await nemo.wait_render(job.id)
 
 
 async def test_submit_failure_is_retried_once_with_a_new_id(server, client):
