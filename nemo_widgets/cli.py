@@ -7,19 +7,19 @@ import sys
 
 from . import __version__
 from .api import NemoClient, NemoError
+from .config import Settings
 
 
 def _info(args: argparse.Namespace) -> int:
     """Which server and identity a client would use, without contacting anything."""
-    with NemoClient() as nemo:
-        settings = nemo.settings
-        token = "from NEMO_TOKEN (hidden)" if settings.token else "anonymous (fetched on first use)"
-        print(f"nemo-widgets {__version__}")
-        print(f"server:       {settings.base_url}")
-        print(f"token:        {token}")
-        print(f"config dir:   {settings.config_dir}")
-        print(f"attribution:  {settings.skill_source} {settings.skill_version}")
-        print(f"platform:     {settings.skill_platform}")
+    settings = Settings.resolve()
+    token = "from NEMO_TOKEN (hidden)" if settings.token else "anonymous (fetched on first use)"
+    print(f"nemo-widgets {__version__}")
+    print(f"server:       {settings.base_url}")
+    print(f"token:        {token}")
+    print(f"config dir:   {settings.config_dir}")
+    print(f"attribution:  {settings.skill_source} {settings.skill_version}")
+    print(f"platform:     {settings.skill_platform}")
     return 0
 
 

@@ -238,27 +238,26 @@ class AsyncNemoClient:
         }
         if streaming:
             body["streaming"] = True
+        lost: httpx.TransportError | None = None
         try:
             response, _ = await self._send(
                 "POST", "/run_sse", json=body, headers={"Accept": "text/event-stream"}, stream=True
             )
-        except httpx.TransportError as exc:
-            async for event in self._recover(session_id, before, exc):
-                yield event
-            return
-        lost: httpx.TransportError | None = None
-        try:
-            if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                # A 2xx JSON answer instead of a stream: nothing to show, but nothing hidden.
-                self.raw_events.append(response.text)
-                yield Unknown(response.text)
-                return
-            async for event in self._read_turn(response):
-                yield event
-        except httpx.TransportError as exc:
+        except httpx.TransportError as exc:  # the body may have gone out: never resend
             lost = exc
-        finally:
-            await response.aclose()
+        else:
+            try:
+                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                    # A 2xx JSON answer instead of a stream: nothing to show, nothing hidden.
+                    self.raw_events.append(response.text)
+                    yield Unknown(response.text)
+                    return
+                async for event in self._read_turn(response):
+                    yield event
+            except httpx.TransportError as exc:
+                lost = exc
+            finally:
+                await response.aclose()
         if lost is not None:
             async for event in self._recover(session_id, before, lost):
                 yield event
