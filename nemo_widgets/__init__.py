@@ -5,6 +5,16 @@ from .api import AsyncNemoClient, NemoClient, NemoError
 from .config import Timings
 from .timeline import Segment, Timeline, Track
 
+
+def __getattr__(name: str) -> object:
+    # The engine pulls in the video stack (PyAV, NumPy, Pillow): import it only when asked.
+    if name == "start_engine":
+        from .engine.server import start_engine
+
+        return start_engine
+    raise AttributeError(f"module 'nemo_widgets' has no attribute {name!r}")
+
+
 __all__ = [
     "AsyncNemoClient",
     "NemoClient",
@@ -14,4 +24,5 @@ __all__ = [
     "Timings",
     "Track",
     "__version__",
+    "start_engine",
 ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__
 from .api import NemoClient, NemoError
-from .config import Settings
+from .config import LOCAL, Settings, default_data_dir
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -15,7 +16,12 @@ def _info(args: argparse.Namespace) -> int:
     settings = Settings.resolve()
     token = "from NEMO_TOKEN (hidden)" if settings.token else "anonymous (fetched on first use)"
     print(f"nemo-widgets {__version__}")
-    print(f"server:       {settings.base_url}")
+    backend = settings.backend
+    if settings.base_url == LOCAL:
+        backend = f"local engine, started on first use (data: {default_data_dir()})"
+        why = "no NEMO_TOKEN or NEMO_API_URL is set" if not settings.token else ""
+        backend += f"\n              because {why}" if why else ""
+    print(f"backend:      {backend}")
     print(f"token:        {token}")
     print(f"config dir:   {settings.config_dir}")
     print(f"attribution:  {settings.skill_source} {settings.skill_version}")
@@ -26,7 +32,20 @@ def _info(args: argparse.Namespace) -> int:
 def _credits(args: argparse.Namespace) -> int:
     with NemoClient() as nemo:
         credits = nemo.credits()
-    print(f"available {credits.available:g}, frozen {credits.frozen:g}, total {credits.total:g}")
+    print(f"credits: {credits} ({nemo.backend})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .engine.server import serve
+
+    try:
+        serve(args.host, args.port, args.data, args.credits)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a server is meant to stop
     return 0
 
 
@@ -38,6 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="show the server and identity in use").set_defaults(run=_info)
     commands.add_parser("credits", help="show the credit balance").set_defaults(run=_credits)
+    serve_parser = commands.add_parser(
+        "serve", help="run the local engine (NemoVideo's API on this machine)"
+    )
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve_parser.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
+    serve_parser.add_argument(
+        "--data", type=Path, help=f"data folder (default: {default_data_dir()})"
+    )
+    serve_parser.add_argument(
+        "--credits", type=float, help="credit budget per user (default: unlimited)"
+    )
+    serve_parser.set_defaults(run=_serve)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

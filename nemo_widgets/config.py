@@ -2,21 +2,27 @@
 
 | setting      | argument         | environment           | default                          |
 |--------------|------------------|-----------------------|----------------------------------|
-| server       | `base_url`       | `NEMO_API_URL`        | the NemoVideo cloud              |
+| server       | `base_url`       | `NEMO_API_URL`        | see "Which backend" below        |
 | token        | `token`          | `NEMO_TOKEN`          | an anonymous token, then cached  |
 | client id    | `client_id`      | `NEMO_CLIENT_ID`      | `~/.config/nemovideo/client_id`  |
 | web app      | `web_url`        | `NEMO_WEB_URL`        | `https://nemovideo.com`          |
 | config dir   | `config_dir`     | `NEMO_CONFIG_DIR`     | `~/.config/nemovideo`            |
+| engine data  |                  | `NEMO_DATA_DIR`       | `~/.local/share/nemo-widgets`    |
 | attribution  | `skill_source`   | `NEMO_SKILL_SOURCE`   | `nemo-widgets`                   |
 |              | `skill_version`  |                       | the package version              |
 |              | `skill_platform` | `NEMO_SKILL_PLATFORM` | colab, vscode, jupyter, terminal |
+
+Which backend: a server URL (argument or ``NEMO_API_URL``) is used as given, and ``"local"``
+names the embedded engine. Without a URL, a token (argument or ``NEMO_TOKEN``) means the
+NemoVideo cloud, and no token means the **local engine**, started on this machine on first use:
+free, private and offline. :attr:`Settings.backend` says which one is in use.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._version import __version__
@@ -24,8 +30,18 @@ from .api.auth import Secret
 
 CLOUD_API_URL = "https://mega-api-prod.nemovideo.ai"
 CLOUD_WEB_URL = "https://nemovideo.com"
+LOCAL = "local"  # the base URL that names the embedded engine
 SKILL_SOURCE = "nemo-widgets"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+# URLs of the engines this process started, so that `backend` can name them.
+_local_engine_urls: set[str] = set()
+
+
+def note_local_engine(url: str) -> None:
+    """Remember that ``url`` is a local engine of this process (the engine calls this)."""
+    _local_engine_urls.add(url)
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,17 @@ class Timings:
     render_timeout: float = 600.0
 
 
+def default_data_dir() -> Path:
+    """Where the local engine keeps its data: ``$NEMO_DATA_DIR``, else the platform's user
+    data folder (``~/.local/share/nemo-widgets`` on Linux)."""
+    configured = os.environ.get("NEMO_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("nemo-widgets", appauthor=False)
+
+
 def detect_platform() -> str:
     """Where the client runs, for the ``X-Skill-Platform`` header."""
     if "google.colab" in sys.modules:
@@ -78,6 +105,7 @@ class Settings:
     skill_platform: str
     timings: Timings = field(default_factory=Timings)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    web_url_configured: bool = True
 
     @classmethod
     def resolve(
@@ -96,11 +124,14 @@ class Settings:
     ) -> Settings:
         env = os.environ
         token = token or env.get("NEMO_TOKEN") or None
+        base_url = base_url or env.get("NEMO_API_URL") or (CLOUD_API_URL if token else LOCAL)
+        web_url = web_url or env.get("NEMO_WEB_URL")
         return cls(
-            base_url=(base_url or env.get("NEMO_API_URL") or CLOUD_API_URL).rstrip("/"),
+            base_url=base_url.rstrip("/"),
             token=Secret(token) if token else None,
             client_id=client_id or env.get("NEMO_CLIENT_ID") or None,
-            web_url=(web_url or env.get("NEMO_WEB_URL") or CLOUD_WEB_URL).rstrip("/"),
+            web_url=(web_url or CLOUD_WEB_URL).rstrip("/"),
+            web_url_configured=bool(web_url),
             config_dir=Path(
                 config_dir or env.get("NEMO_CONFIG_DIR") or Path.home() / ".config" / "nemovideo"
             ),
@@ -110,6 +141,31 @@ class Settings:
             timings=timings or Timings(),
             max_upload_bytes=max_upload_bytes or MAX_UPLOAD_BYTES,
         )
+
+    @property
+    def backend(self) -> str:
+        """In words: the NemoVideo cloud, the local engine, or another server."""
+        if self.base_url == LOCAL:
+            return "local engine (not started yet)"
+        if self.base_url == CLOUD_API_URL:
+            return f"NemoVideo cloud at {self.base_url}"
+        if self.base_url in _local_engine_urls:
+            return f"local engine at {self.base_url}"
+        return f"server at {self.base_url}"
+
+    def with_backend_running(self) -> Settings:
+        """These settings with the local engine started, if they name it; else unchanged.
+
+        The client reaches the engine over HTTP like any server; only its URL comes from here.
+        """
+        if self.base_url != LOCAL:
+            return self
+        from .engine.server import start_engine
+
+        url = start_engine()
+        # The engine serves the pages claim links open, unless another web app is configured.
+        web_url = self.web_url if self.web_url_configured else url
+        return replace(self, base_url=url, web_url=web_url)
 
     @property
     def attribution_headers(self) -> dict[str, str]:

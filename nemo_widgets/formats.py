@@ -44,6 +44,7 @@ ACCEPTED_EXTENSIONS = tuple(BY_EXTENSION)
 # ISO base media files (mp4, mov, m4a, heic) share one container; the brand tells them apart,
 # but real files mix brands freely, so an extension of the family accepts any non-HEIF brand.
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_AVIF_BRANDS = {b"avif", b"avis"}
 _QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 _ISO_FAMILY = {"mp4", "mov", "m4a"}
 
@@ -74,8 +75,10 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _sniff_iso(head: bytes) -> str:
+def _sniff_iso(head: bytes) -> str | None:
     brand = head[8:12]
+    if brand in _AVIF_BRANDS:
+        return None  # AVIF stills share the container, but are not an accepted format
     if brand in _HEIF_BRANDS:
         return "heic"
     if brand == b"qt  ":

@@ -19,6 +19,7 @@ def clean_environment(monkeypatch, tmp_path):
         if name.startswith("NEMO_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("NEMO_DATA_DIR", str(tmp_path / "engine-data"))
 
 
 @pytest.fixture

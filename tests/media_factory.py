@@ -103,9 +103,9 @@ def make_audio(path: Path, seconds: float = 3.0, *, rate: int = 44100, tone: flo
             )
             frame.sample_rate = rate
             if sample_format != "fltp":
-                frame = av.AudioResampler(format=sample_format, layout="stereo", rate=rate).resample(
-                    frame
-                )[0]
+                frame = av.AudioResampler(
+                    format=sample_format, layout="stereo", rate=rate
+                ).resample(frame)[0]
             frame.pts = None
             for packet in stream.encode(frame):
                 container.mux(packet)

@@ -12,7 +12,12 @@ BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 
 
 @pytest.mark.parametrize(
-    ("script", "args"), [("bench_sse.py", ["--events", "2000"]), ("bench_upload.py", ["--mb", "4"])]
+    ("script", "args"),
+    [
+        ("bench_sse.py", ["--events", "2000"]),
+        ("bench_upload.py", ["--mb", "4"]),
+        ("bench_render.py", ["--quick"]),
+    ],
 )
 def test_benchmark_runs(script, args):
     result = subprocess.run(

@@ -103,7 +103,8 @@ class AsyncNemoClient:
             skill_platform=skill_platform,
             timings=timings,
             max_upload_bytes=max_upload_bytes,
-        )
+        ).with_backend_running()
+        logger.info("using the %s", self.settings.backend)
         t = self.settings.timings
         self._http = httpx.AsyncClient(
             base_url=self.settings.base_url,
@@ -130,7 +131,12 @@ class AsyncNemoClient:
 
     def __repr__(self) -> str:
         who = "anonymous token" if self.uses_anonymous_token else "token from settings"
-        return f"<AsyncNemoClient {self.settings.base_url} ({who})>"
+        return f"<AsyncNemoClient {self.settings.backend} ({who})>"
+
+    @property
+    def backend(self) -> str:
+        """Which backend this client talks to, in words (the cloud, the local engine, …)."""
+        return self.settings.backend
 
     @property
     def base_url(self) -> str:

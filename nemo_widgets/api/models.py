@@ -6,6 +6,7 @@ Ids are always strings: session ids are long decimal numbers that must not lose 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -55,20 +56,32 @@ class Session:
 
 @dataclass(frozen=True)
 class Credits:
-    """The credit balance: ``available`` to spend, ``frozen`` by running work, ``total``."""
+    """The credit balance: ``available`` to spend, ``frozen`` by running work, ``total``.
+
+    The local engine has no credits unless given a budget: it says ``unlimited`` and the
+    numbers are then infinite.
+    """
 
     available: float
     frozen: float
     total: float
+    unlimited: bool = False
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_data(cls, data: Any) -> Credits:
         data = _dict(data)
+        if data.get("unlimited") is True:
+            return cls(math.inf, 0.0, math.inf, True, data)
         available = _number(data.get("available")) or 0.0
         frozen = _number(data.get("frozen")) or 0.0
         total = _number(data.get("total"))
-        return cls(available, frozen, available + frozen if total is None else total, data)
+        return cls(available, frozen, available + frozen if total is None else total, False, data)
+
+    def __str__(self) -> str:
+        if self.unlimited:
+            return "unlimited"
+        return f"available {self.available:g}, frozen {self.frozen:g}, total {self.total:g}"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ class NemoClient:
     def base_url(self) -> str:
         return self.aio.base_url
 
+    @property
+    def backend(self) -> str:
+        return self.aio.backend
+
     def create_session(self, language: str = "en", *, task_name: str = "project") -> Session:
         return self._runtime.run(self.aio.create_session(language, task_name=task_name))
 

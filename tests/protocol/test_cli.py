@@ -20,7 +20,8 @@ def test_credits(monkeypatch, capsys, server):
     monkeypatch.setenv("NEMO_API_URL", server.url)
     monkeypatch.setenv("NEMO_TOKEN", fs.TEST_TOKEN)
     assert main(["credits"]) == 0
-    assert capsys.readouterr().out.strip() == "available 100, frozen 0, total 100"
+    out = capsys.readouterr().out.strip()
+    assert out == f"credits: available 100, frozen 0, total 100 (server at {server.url})"
 
 
 def test_errors_are_one_line_and_exit_1(monkeypatch, capsys, server):

@@ -12,7 +12,7 @@ from nemo_widgets.api.auth import (
     load_or_create_client_id,
     redact,
 )
-from nemo_widgets.config import CLOUD_API_URL, Settings
+from nemo_widgets.config import CLOUD_API_URL, LOCAL, Settings
 
 
 def test_secret_never_shows_itself():
@@ -76,8 +76,23 @@ def test_token_cache_survives_a_corrupt_file(tmp_path):
     assert cache.get("https://a").token.reveal() == "nmv_usr_a"
 
 
-def test_settings_precedence(monkeypatch, tmp_path):
+def test_backend_rule(monkeypatch):
+    """No URL and no token: the local engine. A token alone: the cloud. A URL: that server."""
+    assert Settings.resolve().base_url == LOCAL
+    assert Settings.resolve().backend.startswith("local engine")
+    assert Settings.resolve(token="nmv_usr_t").base_url == CLOUD_API_URL
+    assert Settings.resolve(token="nmv_usr_t").backend.startswith("NemoVideo cloud")
+    assert Settings.resolve(base_url="local", token="nmv_usr_t").base_url == LOCAL
+    monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_env")
     assert Settings.resolve().base_url == CLOUD_API_URL
+    monkeypatch.setenv("NEMO_API_URL", "http://other:9")
+    assert Settings.resolve().backend == "server at http://other:9"
+    # Settings that name a server are not touched by starting the backend.
+    settings = Settings.resolve()
+    assert settings.with_backend_running() is settings
+
+
+def test_settings_precedence(monkeypatch, tmp_path):
     assert Settings.resolve().token is None
     monkeypatch.setenv("NEMO_API_URL", "http://env:1/")
     monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_env")

@@ -1,0 +1,613 @@
+"""The engine's HTTP routes: NemoVideo's paths, envelopes, codes and ADK-style SSE.
+
+Every endpoint the client uses is here, answering as NEMO_API.md documents the cloud:
+``{"code": 0, "data": …}`` envelopes (``{"success": true, "data": …}`` for renders, as their
+notes show), 1001 for an unknown token, 1002 for an unknown session, 2001 when a configured
+credit budget is spent, 4001/4002 for refused files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
+
+from .._version import __version__
+from ..config import MAX_UPLOAD_BYTES
+from . import adk, director
+from .draft import validate as validate_draft
+from .jobs import RenderQueue, cache_key
+from .media import MediaInfo, MediaRejected, ingest
+from .receive import MultipartReceiver, Received, UploadRefused, fetch_url, refused
+from .render import RENDERER_VERSION
+from .store import RenderRecord, SessionRecord, Store
+
+logger = logging.getLogger("nemo_widgets.engine")
+
+APP_NAME = "nemo_agent"
+TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
+_RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+class ApiError(Exception):
+    """An answer in the error envelope: HTTP ``status`` with ``code`` and ``message``."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def ok(data: Any) -> JSONResponse:
+    return JSONResponse({"code": 0, "message": "ok", "data": data})
+
+
+@dataclass
+class EngineConfig:
+    """How one engine behaves; the defaults are what ``nemo-widgets serve`` runs."""
+
+    budget: float | None = None  # credits per anonymous user; None is unlimited
+    heartbeat_interval: float = 15.0  # seconds between SSE comments while a turn works
+    upload_limit: int = MAX_UPLOAD_BYTES
+    url_timeout: float = 120.0  # whole download of one URL upload
+    render_workers: int = 1
+    render_timeout: float = 900.0
+    renderer: str = "nemo_widgets.engine.render:render"
+    director: Callable[..., director.Edit] = director.direct
+
+
+@dataclass
+class Engine:
+    """What the routes share: the store, the render queue, the turns in flight."""
+
+    store: Store
+    config: EngineConfig = field(default_factory=EngineConfig)
+
+    def __post_init__(self) -> None:
+        self.renders = RenderQueue(
+            self.store,
+            workers=self.config.render_workers,
+            timeout=self.config.render_timeout,
+            renderer=self.config.renderer,
+        )
+        self._busy_sessions: set[str] = set()
+        self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
+
+    # -- shared checks ---------------------------------------------------------------------
+
+    def user(self, request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        user_id = self.store.user_for_token(token) if token else None
+        if user_id is None:
+            raise ApiError(
+                401, 1001, "token invalid or expired: get a new one at /api/auth/anonymous-token"
+            )
+        return user_id
+
+    def session(self, session_id: str, user_id: str) -> SessionRecord:
+        record = self.store.session(str(session_id), user_id)
+        if record is None:
+            raise ApiError(404, 1002, "Session not found")
+        return record
+
+    def media_items(self, request: Request, session_id: str) -> list[director.MediaItem]:
+        return [
+            director.MediaItem(
+                mid=item.mid,
+                kind=item.info["kind"],
+                name=item.info["filename"],
+                url=media_url(request, item.mid, item.info["filename"]),
+                width=item.info.get("width"),
+                height=item.info.get("height"),
+                duration=item.info.get("duration"),
+            )
+            for item in self.store.media(session_id)
+        ]
+
+
+def media_url(request: Request, mid: str, filename: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/media/{mid}/{quote(filename)}"
+
+
+def video_info(request: Request, mid: str, info: dict[str, Any]) -> dict[str, Any]:
+    """One upload as the upload answer and ``state.video_infos`` show it."""
+    return {
+        "mid": mid,
+        "filename": info["filename"],
+        "file_type": info["kind"],
+        "cdn_url": media_url(request, mid, info["filename"]),
+        "duration": info.get("duration"),
+        "width": info.get("width"),
+        "height": info.get("height"),
+        "fps": info.get("fps"),
+        "hash": info.get("sha256"),
+    }
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise ApiError(400, 400, "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, 400, "the request body must be a JSON object")
+    return body
+
+
+# -- identity, sessions, credits --------------------------------------------------------------
+
+
+async def anonymous_token(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    client_id = request.headers.get("x-client-id", "").strip()
+    if not client_id or len(client_id) > 64:
+        raise ApiError(400, 400, "X-Client-Id header required: a stable id of up to 64 characters")
+    record = engine.store.issue_token(client_id, engine.config.budget)
+    budget, spent = engine.store.credits(record.user_id)
+    return ok(
+        {
+            "token": record.token,
+            "user_id": record.user_id,
+            "credits": None if budget is None else budget - spent,
+            "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.expires_at)),
+        }
+    )
+
+
+async def create_session(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    user_id = engine.user(request)
+    body = await json_body(request)
+    record = engine.store.create_session(
+        user_id,
+        str(body.get("task_name") or "project")[:200],
+        str(body.get("language") or "en")[:16],
+    )
+    return ok({"task_id": record.task_id, "session_id": record.session_id, "user_id": user_id})
+
+
+async def claim_token(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    user_id = engine.user(request)
+    body = await json_body(request)
+    session = engine.session(str(body.get("session_id") or ""), user_id)
+    return ok({"claim_token": engine.store.create_claim(session.session_id), "expires_in": 604800})
+
+
+async def credits(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    budget, spent = engine.store.credits(engine.user(request))
+    if budget is None:
+        return ok({"available": None, "frozen": 0, "total": None, "unlimited": True})
+    return ok(
+        {"available": max(0.0, budget - spent), "frozen": 0, "total": budget, "unlimited": False}
+    )
+
+
+async def state(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    session = engine.session(request.path_params["session_id"], engine.user(request))
+    version, draft = engine.store.draft(session.session_id)
+    meta = draft.get("m", {}) if isinstance(draft.get("m"), dict) else {}
+    width, height = meta.get("width"), meta.get("height")
+    return ok(
+        {
+            "session_id": session.session_id,
+            "task_id": session.task_id,
+            "task_name": session.task_name,
+            "draft_version": version,
+            "state": {
+                "draft": draft,
+                "video_infos": [
+                    video_info(request, item.mid, item.info)
+                    for item in engine.store.media(session.session_id)
+                ],
+                "canvas_config": {
+                    "width": width,
+                    "height": height,
+                    "aspect_ratio": meta.get("aspect"),
+                    "fps": meta.get("fps"),
+                }
+                if draft
+                else {},
+                "generated_media": [],
+                "video_analyses": {},
+            },
+        }
+    )
+
+
+# -- uploads ----------------------------------------------------------------------------------
+
+
+async def upload(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    session = engine.session(request.path_params["session_id"], engine.user(request))
+    limit = engine.config.upload_limit
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        received = await _receive_urls(engine, await json_body(request), limit)
+    else:
+        receiver = MultipartReceiver(engine.store, content_type, limit)
+        received = await receiver.receive(request.stream())
+    try:
+        infos = [await anyio.to_thread.run_sync(_ingest, item) for item in received]
+    except UploadRefused:
+        for item in received:
+            engine.store.discard_media(item.mid)
+        raise
+    stored = [
+        (item.mid, _stored_info(engine, info)) for item, info in zip(received, infos, strict=True)
+    ]
+    engine.store.add_media(session.session_id, stored)
+    files = [video_info(request, mid, info) for mid, info in stored]
+    return ok({"files": files, "session_state_applied": True})
+
+
+async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> list[Received]:
+    urls = body.get("urls")
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise ApiError(400, 400, 'send {"urls": ["https://…"], "source_type": "url"}')
+    received: list[Received] = []
+    try:
+        for url in urls:
+            received.append(
+                await fetch_url(engine.store, url, limit, timeout=engine.config.url_timeout)
+            )
+    except BaseException:
+        for item in received:
+            engine.store.discard_media(item.mid)
+        raise
+    return received
+
+
+def _ingest(item: Received) -> MediaInfo:
+    try:
+        return ingest(item.path, item.filename, item.folder)
+    except MediaRejected as exc:
+        raise refused(exc) from None
+
+
+def _stored_info(engine: Engine, info: MediaInfo) -> dict[str, Any]:
+    stored = info.to_json()
+    stored["path"] = str(info.path.relative_to(engine.store.root))
+    return stored
+
+
+async def media_file(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    item = engine.store.media_item(request.path_params["mid"])
+    if item is None:
+        raise ApiError(404, 404, "no such media")
+    # The stored file may differ from the upload (a HEIC kept as JPEG, a GIF as MP4):
+    # its own suffix gives the type.
+    path = engine.store.root / item.info["path"]
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media_type)
+
+
+# -- the agent stream -------------------------------------------------------------------------
+
+
+async def run_sse(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    user_id = engine.user(request)
+    body = await json_body(request)
+    session = engine.session(str(body.get("session_id") or ""), user_id)
+    message = body.get("new_message") if isinstance(body.get("new_message"), dict) else {}
+    parts = message.get("parts") if isinstance(message.get("parts"), list) else []
+    text = "\n".join(
+        p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)
+    )
+    streaming = body.get("streaming") is True
+    if session.session_id in engine._busy_sessions:
+        raise ApiError(409, 409, "a turn is already running in this session: wait for it to finish")
+    budget, _ = engine.store.credits(user_id)
+    if budget is not None and not engine.store.spend(user_id, TURN_COST):
+        raise ApiError(
+            402,
+            2001,
+            f"the local engine's budget of {budget:g} credits is used up: restart it without "
+            "--credits for unlimited use",
+        )
+    engine._busy_sessions.add(session.session_id)
+    turn = asyncio.create_task(_run_turn(request, engine, session, user_id, text, budget))
+    engine._turns.add(turn)
+    turn.add_done_callback(engine._turns.discard)
+    turn.add_done_callback(lambda _: engine._busy_sessions.discard(session.session_id))
+    return StreamingResponse(
+        _stream_turn(turn, engine.config.heartbeat_interval, streaming),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _run_turn(
+    request: Request,
+    engine: Engine,
+    session: SessionRecord,
+    user_id: str,
+    text: str,
+    budget: float | None,
+) -> list[dict[str, Any]]:
+    """Direct one message and store its edit; the ADK events that report it."""
+    invocation = adk.Invocation()
+    sid = session.session_id
+    try:
+        version, draft = engine.store.draft(sid)
+        previous = engine.store.previous_draft(sid)
+        media = engine.media_items(request, sid)
+        edit = await anyio.to_thread.run_sync(
+            lambda: engine.config.director(text, draft, media, previous=previous)
+        )
+        changed = edit.draft is not None and (edit.undo or edit.draft != draft)
+        if edit.undo and changed:
+            saved = version - 1 if engine.store.undo_draft(sid, based_on=version) else None
+        elif changed:
+            saved = engine.store.save_draft(sid, edit.draft, text, based_on=version)
+        else:
+            saved = version
+        if saved is None:
+            return [adk.error_event("the draft changed during this turn: send the message again")]
+        if budget is not None and not changed:
+            engine.store.spend(user_id, -TURN_COST)  # only edits cost credits
+    except Exception as exc:
+        logger.exception("turn failed in session %s", sid)
+        if budget is not None:
+            engine.store.spend(user_id, -TURN_COST)
+        return [adk.error_event(f"The local director failed: {type(exc).__name__}: {exc}")]
+    call_id = f"adk-{invocation.id[2:]}"
+    delta = {"draft_version": engine.store.draft(sid)[0]}
+    return [
+        invocation.function_call(call_id, edit.tool, edit.args),
+        invocation.function_response(call_id, edit.tool, edit.result, delta),
+        invocation.text(edit.reply),
+    ]
+
+
+async def _stream_turn(
+    turn: asyncio.Task[list[dict[str, Any]]], heartbeat: float, streaming: bool
+) -> AsyncIterator[bytes]:
+    # The turn is shielded: a client that disconnects does not undo its edit.
+    while True:
+        try:
+            events = await asyncio.wait_for(asyncio.shield(turn), heartbeat)
+            break
+        except asyncio.TimeoutError:
+            yield adk.HEARTBEAT
+    for event in events:
+        if streaming:
+            for partial in adk.partials(event):
+                yield adk.sse(partial)
+        yield adk.sse(event)
+
+
+# -- renders ----------------------------------------------------------------------------------
+
+
+def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[str, Any]:
+    total = max(record.frames_total, 0)
+    progress = (
+        100
+        if record.status == "completed"
+        else (int(99 * record.frames_done / total) if total else 0)
+    )
+    data: dict[str, Any] = {
+        "id": record.render_id,
+        "status": record.status,
+        "progress": progress,
+        "framesDone": record.frames_done,
+        "framesTotal": record.frames_total,
+        "createdAt": int(record.created_at * 1000),
+    }
+    if record.error and record.status != "completed":
+        data["error"] = record.error
+    if record.completed_at:
+        data["completedAt"] = int(record.completed_at * 1000)
+    path = engine.store.render_path(record.cache_key)
+    if record.status == "completed" and path.exists():
+        base = str(request.base_url).rstrip("/")
+        url = f"{base}/outputs/{record.output_key}/{record.render_id}.mp4"
+        data["outputUrl"] = url
+        data["output"] = {"url": url, "size": path.stat().st_size, "format": "mp4"}
+    return data
+
+
+def _render_answer(request: Request, record: RenderRecord, engine: Engine) -> JSONResponse:
+    return JSONResponse({"success": True, "data": render_json(request, record, engine)})
+
+
+async def start_render(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    user_id = engine.user(request)
+    body = await json_body(request)
+    session = engine.session(str(body.get("sessionId") or ""), user_id)
+    render_id = body.get("id")
+    if not isinstance(render_id, str) or not _RENDER_ID.match(render_id):
+        raise ApiError(400, 400, "'id' must be a unique render id such as render_<uuid>")
+    output = body.get("output") if isinstance(body.get("output"), dict) else {}
+    if str(output.get("format") or "mp4").lower() != "mp4":
+        raise ApiError(400, 400, "the local engine exports MP4 only: set output.format to 'mp4'")
+    draft = body.get("draft")
+    if not isinstance(draft, dict):
+        raise ApiError(400, 400, "'draft' must be the draft object from the session state")
+    hashes = _media_hashes(engine, session.session_id, draft)
+    key = cache_key(draft, hashes, RENDERER_VERSION)
+    record = engine.store.add_render(render_id, session.session_id, user_id, draft, key)
+    if record is None:
+        raise ApiError(409, 409, f"the render id {render_id!r} is taken: use a new id")
+    earlier = engine.store.completed_render_with_key(key)
+    if earlier is not None and engine.store.render_path(key).exists():
+        # Same draft, same media: the video exists already.
+        engine.store.update_render(
+            render_id,
+            status="completed",
+            frames_done=earlier.frames_total,
+            frames_total=earlier.frames_total,
+        )
+    else:
+        engine.renders.submit(record)
+    record = engine.store.render(render_id)
+    assert record is not None
+    return _render_answer(request, record, engine)
+
+
+def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
+    """The content hash of every medium the draft uses; refuse media of other sessions."""
+    try:
+        validate_draft(draft)
+    except ValueError as exc:
+        raise ApiError(400, 400, f"the draft cannot be rendered: {exc}") from None
+    known = {item.mid: item.info for item in engine.store.media(session_id)}
+    hashes = {}
+    for track in draft.get("t", []):
+        for segment in track.get("sg", []) if isinstance(track, dict) else []:
+            mid = segment.get("mid") if isinstance(segment, dict) else None
+            if mid is None:
+                continue
+            if mid not in known:
+                raise ApiError(
+                    400, 400, f"the draft uses media {mid!r}, which is not part of this session"
+                )
+            hashes[mid] = known[mid]["sha256"]
+    return hashes
+
+
+def _owned_render(request: Request, engine: Engine) -> RenderRecord:
+    user_id = engine.user(request)
+    record = engine.store.render(request.path_params["render_id"])
+    if record is None or record.user_id != user_id:
+        raise ApiError(404, 404, "no render with this id")
+    return record
+
+
+async def render_status(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    return _render_answer(request, _owned_render(request, engine), engine)
+
+
+async def cancel_render(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    record = _owned_render(request, engine)
+    engine.renders.cancel(record.render_id)
+    record = engine.store.render(record.render_id)
+    assert record is not None
+    return _render_answer(request, record, engine)
+
+
+async def download(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    return _video_file(engine, _owned_render(request, engine))
+
+
+async def output_file(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    record = engine.store.render_by_output_key(request.path_params["key"])
+    if record is None:
+        raise ApiError(404, 404, "no such video")
+    return _video_file(engine, record)
+
+
+def _video_file(engine: Engine, record: RenderRecord) -> Response:
+    path = engine.store.render_path(record.cache_key)
+    if record.status != "completed" or not path.exists():
+        raise ApiError(409, 409, f"the render is {record.status}, not completed: no video yet")
+    # FileResponse answers Range requests (206), which browsers use to seek.
+    return FileResponse(path, media_type="video/mp4", filename=f"{record.render_id}.mp4")
+
+
+# -- a page for claim links -------------------------------------------------------------------
+
+
+async def claim_page(request: Request) -> Response:
+    """What a claim link opens on the local engine: the project's uploads and videos."""
+    engine: Engine = request.app.state.engine
+    session_id = engine.store.claimed_session(request.query_params.get("ct", ""))
+    if session_id is None:
+        return HTMLResponse("<h1>This link has expired or is unknown.</h1>", status_code=404)
+    items = "".join(
+        f"<li>{html.escape(item.info['filename'])} ({item.info['kind']})</li>"
+        for item in engine.store.media(session_id)
+    )
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><title>nemo-widgets project</title>"
+        f"<h1>Project {html.escape(session_id)}</h1><p>Uploads:</p><ul>{items}</ul>"
+    )
+
+
+async def engine_info(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    return ok(
+        {
+            "engine": "nemo-widgets",
+            "version": __version__,
+            "renderer": RENDERER_VERSION,
+            "credits": "unlimited" if engine.config.budget is None else engine.config.budget,
+        }
+    )
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, UploadRefused):
+        return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
+    assert isinstance(exc, ApiError)
+    return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
+
+
+def create_app(engine: Engine) -> Starlette:
+    """The ASGI app; the render queue runs while the app is up."""
+    routes = [
+        Route("/api/engine/info", engine_info),
+        Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
+        Route(f"/api/tasks/me/with-session/{APP_NAME}", create_session, methods=["POST"]),
+        Route("/api/auth/claim-token", claim_token, methods=["POST"]),
+        Route("/api/credits/balance/simple", credits),
+        Route(f"/api/state/{APP_NAME}/me/{{session_id}}/latest", state),
+        Route(f"/api/upload-video/{APP_NAME}/me/{{session_id}}", upload, methods=["POST"]),
+        Route("/run_sse", run_sse, methods=["POST"]),
+        Route("/api/render/proxy/lambda", start_render, methods=["POST"]),
+        Route("/api/render/proxy/lambda/{render_id}", render_status),
+        Route("/api/render/proxy/lambda/{render_id}/cancel", cancel_render, methods=["POST"]),
+        Route("/api/render/proxy/{render_id}/download", download),
+        Route("/media/{mid}/{name:path}", media_file),
+        Route("/outputs/{key}/{name}", output_file),
+        Route("/workspace/claim", claim_page),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine.renders.start()
+        try:
+            yield
+        finally:
+            engine.renders.close()
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={ApiError: api_error, UploadRefused: api_error},
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    return app

@@ -1,0 +1,418 @@
+"""Frame compositing on yuv420p planes for the renderer: photos, video clips, motion,
+transitions, and the timeline that says which clip each frame shows.
+
+A frame is one contiguous uint8 buffer of shape ``(height * 3 // 2, width)``: the Y plane, then
+the U and V planes (each a quarter of Y), exactly the layout PyAV's ``VideoFrame.from_ndarray``
+takes for ``yuv420p``. Photos are decoded and converted to BT.709 limited-range YUV once; every
+per-frame operation (blends, wipes, slides, Ken Burns) is integer numpy math or a Pillow resize
+on these planes, never a per-frame RGB conversion.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+from PIL import Image, ImageOps
+
+KEN_BURNS_ZOOM = 1.12
+MOTIONS = ("static", "zoom_in", "zoom_out", "pan_left", "pan_right")
+TRANSITIONS = (
+    "crossfade",
+    "fade_black",
+    "wipe_left",
+    "wipe_right",
+    "slide_left",
+    "slide_right",
+    "zoom",
+    "none",
+)
+
+
+class RenderError(Exception):
+    """A render that cannot be done; the message tells the user what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Canvas:
+    width: int
+    height: int
+    fit: str  # "contain" or "cover"
+    background: tuple[int, int, int]
+
+    def scaled(self, factor: float) -> Canvas:
+        """The same canvas enlarged by ``factor``, both sides kept even."""
+        return Canvas(
+            even(self.width * factor), even(self.height * factor), self.fit, self.background
+        )
+
+
+def even(value: float) -> int:
+    return max(2, 2 * round(value / 2))
+
+
+def planes(buf: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views of the Y, U and V planes of a frame buffer (writes go to ``buf``)."""
+    flat = buf.reshape(-1)
+    luma = width * height
+    chroma = luma // 4
+    return (
+        flat[:luma].reshape(height, width),
+        flat[luma : luma + chroma].reshape(height // 2, width // 2),
+        flat[luma + chroma :].reshape(height // 2, width // 2),
+    )
+
+
+def rgb_to_yuv(rgb: np.ndarray) -> np.ndarray:
+    """An RGB uint8 image (even sides) as a BT.709 limited-range yuv420p buffer."""
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    yuv = frame.reformat(format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG")
+    return yuv.to_ndarray()
+
+
+def solid(canvas: Canvas, color: tuple[int, int, int]) -> np.ndarray:
+    """A frame buffer filled with one colour."""
+    y, u, v = planes(rgb_to_yuv(np.full((2, 2, 3), color, np.uint8)), 2, 2)
+    buf = np.empty((canvas.height * 3 // 2, canvas.width), np.uint8)
+    by, bu, bv = planes(buf, canvas.width, canvas.height)
+    by[:], bu[:], bv[:] = y[0, 0], u[0, 0], v[0, 0]
+    return buf
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A visual segment placed on the frame grid: frames [start, end)."""
+
+    kind: str  # "image" or "video"
+    path: Path
+    label: str
+    start: int
+    end: int
+    transition: str  # the transition into this clip
+    transition_frames: int
+    motion: str
+    offset: float  # video only: seconds into the source
+
+
+# -- photos -------------------------------------------------------------------------------------
+
+
+def load_photo(path: Path, canvas: Canvas) -> np.ndarray:
+    """Decode a photo once, upright, fitted to ``canvas``, as a yuv420p buffer."""
+    with Image.open(path) as image:
+        upright = _upright_size(image)
+        target = _fitted_size(upright, canvas)
+        if image.format == "JPEG":
+            # DCT-domain downscaling: decodes a 12 MP JPEG at 1/2, 1/4 or 1/8 size for free.
+            swap = upright != image.size
+            image.draft("RGB", (target[1], target[0]) if swap else target)
+        image = ImageOps.exif_transpose(image)
+        rgb = _flatten(image, canvas.background)
+    return rgb_to_yuv(np.asarray(_fit(rgb, canvas)))
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    orientation = image.getexif().get(0x0112, 1)
+    width, height = image.size
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _fitted_size(size: tuple[int, int], canvas: Canvas) -> tuple[int, int]:
+    width, height = size
+    pick = min if canvas.fit == "contain" else max
+    scale = pick(canvas.width / width, canvas.height / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """RGB, with any transparency laid over the background colour."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        base = Image.new("RGBA", rgba.size, (*background, 255))
+        return Image.alpha_composite(base, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _fit(image: Image.Image, canvas: Canvas) -> Image.Image:
+    size = (canvas.width, canvas.height)
+    if canvas.fit == "cover":
+        box = _cover_box(image.size, size)
+        return image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
+    fitted = image.resize(
+        _fitted_size(image.size, canvas), Image.Resampling.BICUBIC, reducing_gap=3.0
+    )
+    framed = Image.new("RGB", size, canvas.background)
+    framed.paste(fitted, ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2))
+    return framed
+
+
+def _cover_box(source: tuple[int, int], target: tuple[int, int]) -> tuple[float, ...]:
+    """The centred part of ``source`` with the aspect ratio of ``target``."""
+    (sw, sh), (tw, th) = source, target
+    scale = min(sw / tw, sh / th)
+    bw, bh = tw * scale, th * scale
+    return ((sw - bw) / 2, (sh - bh) / 2, (sw + bw) / 2, (sh + bh) / 2)
+
+
+# -- video frames -------------------------------------------------------------------------------
+
+
+def fit_video_frame(frame: av.VideoFrame, canvas: Canvas, background: np.ndarray) -> np.ndarray:
+    """A decoded video frame scaled to ``canvas`` (bars or crop), as a yuv420p buffer."""
+    width, height = (even(side) for side in _fitted_size((frame.width, frame.height), canvas))
+    scaled = frame.reformat(
+        width=width,
+        height=height,
+        format="yuv420p",
+        dst_colorspace="ITU709",
+        dst_color_range="MPEG",
+        interpolation="BILINEAR",
+    ).to_ndarray()
+    if (width, height) == (canvas.width, canvas.height):
+        return scaled
+    out = background.copy()
+    # Even offsets keep the chroma planes aligned; negative offsets crop (cover).
+    x, y = (canvas.width - width) // 4 * 2, (canvas.height - height) // 4 * 2
+    for src, dst, shift in zip(
+        planes(scaled, width, height),
+        planes(out, canvas.width, canvas.height),
+        (1, 2, 2),
+        strict=True,
+    ):
+        _place(src, dst, x // shift, y // shift)
+    return out
+
+
+def _place(src: np.ndarray, dst: np.ndarray, x: int, y: int) -> None:
+    """Copy ``src`` into ``dst`` with its top-left corner at (x, y), clipped to ``dst``."""
+    sx, sy = max(0, -x), max(0, -y)
+    dx, dy = max(0, x), max(0, y)
+    width = min(src.shape[1] - sx, dst.shape[1] - dx)
+    height = min(src.shape[0] - sy, dst.shape[0] - dy)
+    dst[dy : dy + height, dx : dx + width] = src[sy : sy + height, sx : sx + width]
+
+
+# -- motion -------------------------------------------------------------------------------------
+
+
+def resize_box(
+    buf: np.ndarray,
+    size: tuple[int, int],
+    box: tuple[float, float, float, float],
+    out_size: tuple[int, int],
+) -> np.ndarray:
+    """The part ``box`` (sub-pixel, in luma pixels) of a frame, resized to ``out_size``."""
+    out = np.empty((out_size[1] * 3 // 2, out_size[0]), np.uint8)
+    dst_planes = planes(out, *out_size)
+    for index, (src, dst) in enumerate(zip(planes(buf, *size), dst_planes, strict=True)):
+        div = 1 if index == 0 else 2
+        image = Image.frombuffer("L", (src.shape[1], src.shape[0]), src, "raw", "L", 0, 1)
+        scaled = image.resize(
+            (dst.shape[1], dst.shape[0]),
+            Image.Resampling.BILINEAR,
+            box=tuple(edge / div for edge in box),
+        )
+        dst[:] = np.asarray(scaled)
+    return out
+
+
+def ken_burns_box(
+    motion: str, progress: float, size: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """Where the view is on a ``KEN_BURNS_ZOOM``-enlarged frame at ``progress`` (0..1)."""
+    width, height = size
+    if motion in ("zoom_in", "zoom_out"):
+        zoom = 1 + (KEN_BURNS_ZOOM - 1) * (progress if motion == "zoom_in" else 1 - progress)
+        view_w, view_h = width / zoom, height / zoom
+        left = (width - view_w) / 2
+    else:  # pan_left / pan_right: fully zoomed in, the view travels sideways
+        view_w, view_h = width / KEN_BURNS_ZOOM, height / KEN_BURNS_ZOOM
+        travel = progress if motion == "pan_right" else 1 - progress
+        left = (width - view_w) * travel
+    top = (height - view_h) / 2
+    return (left, top, left + view_w, top + view_h)
+
+
+# -- transitions --------------------------------------------------------------------------------
+
+
+def blend(a: np.ndarray, b: np.ndarray, weight: int) -> np.ndarray:
+    """``a * (256 - weight) + b * weight``, divided by 256, in uint16 integer math."""
+    mixed = a.astype(np.uint16)
+    mixed *= 256 - weight
+    mixed += b.astype(np.uint16) * np.uint16(weight)
+    mixed += 128
+    mixed >>= 8
+    return mixed.astype(np.uint8)
+
+
+def transition(
+    kind: str, a: np.ndarray, b: np.ndarray, progress: float, canvas: Canvas, black: np.ndarray
+) -> np.ndarray:
+    """A frame between ``a`` (outgoing) and ``b`` (incoming) at ``progress`` in (0, 1)."""
+    weight = round(progress * 256)
+    if kind == "crossfade":
+        return blend(a, b, weight)
+    if kind == "fade_black":
+        if progress < 0.5:
+            return blend(a, black, round(progress * 512))
+        return blend(black, b, round(progress * 512) - 256)
+    if kind == "zoom":
+        # The outgoing frame zooms in (1.0 -> 1.5) while the incoming one fades in.
+        zoom = 1 + 0.5 * progress
+        size = (canvas.width, canvas.height)
+        w, h = size[0] / zoom, size[1] / zoom
+        box = ((size[0] - w) / 2, (size[1] - h) / 2, (size[0] + w) / 2, (size[1] + h) / 2)
+        return blend(resize_box(a, size, box, size), b, weight)
+    if kind in ("wipe_left", "wipe_right", "slide_left", "slide_right"):
+        return _sideways(kind, a, b, progress, canvas)
+    return b  # "none": a cut
+
+
+def _sideways(
+    kind: str, a: np.ndarray, b: np.ndarray, progress: float, canvas: Canvas
+) -> np.ndarray:
+    """Wipes (the edge moves, the pictures stay) and slides (both pictures move)."""
+    out = np.empty_like(a)
+    edge = 2 * round(progress * canvas.width / 2)  # even, so chroma columns split cleanly
+    views = zip(*(planes(buf, canvas.width, canvas.height) for buf in (a, b, out)), strict=True)
+    for index, (pa, pb, po) in enumerate(views):
+        cut = edge if index == 0 else edge // 2
+        width = po.shape[1]
+        if kind == "wipe_left":  # b appears at the right, the edge moves left
+            po[:, : width - cut], po[:, width - cut :] = pa[:, : width - cut], pb[:, width - cut :]
+        elif kind == "wipe_right":  # b appears at the left, the edge moves right
+            po[:, :cut], po[:, cut:] = pb[:, :cut], pa[:, cut:]
+        elif kind == "slide_left":  # both move left, b enters from the right
+            po[:, : width - cut], po[:, width - cut :] = pa[:, cut:], pb[:, :cut]
+        else:  # slide_right: both move right, b enters from the left
+            po[:, :cut], po[:, cut:] = pb[:, width - cut :], pa[:, : width - cut]
+    return out
+
+
+# -- visual sources -----------------------------------------------------------------------------
+
+
+class PhotoSource:
+    """A photo decoded once; with Ken Burns, on an enlarged canvas the view moves over."""
+
+    def __init__(self, clip: Clip, canvas: Canvas) -> None:
+        self.clip, self.canvas = clip, canvas
+        self.still = clip.motion == "static"
+        self.big = canvas if self.still else canvas.scaled(KEN_BURNS_ZOOM)
+        try:
+            self.buf = load_photo(clip.path, self.big)
+        except (OSError, ValueError) as exc:
+            raise RenderError(
+                f"Cannot read the photo {clip.label}: {exc}. Upload it again."
+            ) from exc
+
+    def frame(self, index: int) -> tuple[Hashable, np.ndarray]:
+        if self.still:
+            return (self.clip,), self.buf  # the same key: the frame is reused
+        clip, big = self.clip, self.big
+        progress = min(1.0, (index - clip.start) / max(1, clip.end - clip.start - 1))
+        box = ken_burns_box(clip.motion, progress, (big.width, big.height))
+        size = (self.canvas.width, self.canvas.height)
+        return (clip, index), resize_box(self.buf, (big.width, big.height), box, size)
+
+    def close(self) -> None:
+        pass
+
+
+class VideoSource:
+    """A video clip decoded in step with the output; its last frame is held if it runs out."""
+
+    def __init__(self, clip: Clip, canvas: Canvas, fps: int, background: np.ndarray) -> None:
+        self.clip, self.canvas, self.fps, self.background = clip, canvas, fps, background
+        try:
+            self.container = av.open(str(clip.path))
+            self.stream = self.container.streams.video[0]
+        except (av.FFmpegError, IndexError) as exc:
+            raise RenderError(f"Cannot read the video {clip.label}; upload it again.") from exc
+        self.stream.thread_type = "AUTO"
+        start = self.stream.start_time or 0
+        self.zero = float(start * self.stream.time_base)
+        if clip.offset > 0:
+            self.container.seek(
+                start + int(clip.offset / self.stream.time_base), stream=self.stream
+            )
+        self.decoded = self.container.decode(self.stream)
+        self.shown: tuple[int, av.VideoFrame] | None = None  # (serial, frame)
+        self.next = self._read()
+        self.fitted: tuple[int, np.ndarray] | None = None
+
+    def _read(self) -> av.VideoFrame | None:
+        try:
+            return next(self.decoded)
+        except (StopIteration, av.FFmpegError):
+            return None  # the end, or a damaged tail: hold what was shown last
+
+    def _time(self, frame: av.VideoFrame) -> float:
+        return (frame.time or 0.0) - self.zero
+
+    def frame(self, index: int) -> tuple[Hashable, np.ndarray]:
+        wanted = self.clip.offset + (index - self.clip.start) / self.fps
+        while self.next is not None and (
+            self.shown is None or self._time(self.next) <= wanted + 1e-3
+        ):
+            serial = self.shown[0] + 1 if self.shown else 0
+            self.shown, self.next = (serial, self.next), self._read()
+        if self.shown is None:
+            raise RenderError(f"The video {self.clip.label} has no frames; upload it again.")
+        serial, frame = self.shown
+        if self.fitted is None or self.fitted[0] != serial:
+            self.fitted = serial, fit_video_frame(frame, self.canvas, self.background)
+        return (self.clip, serial), self.fitted[1]
+
+    def close(self) -> None:
+        self.container.close()
+
+
+# -- the timeline -------------------------------------------------------------------------------
+
+
+class Timeline:
+    """Which clips a frame shows, and the composed frame."""
+
+    def __init__(self, clips: list[Clip], canvas: Canvas, fps: int) -> None:
+        self.clips, self.canvas, self.fps = clips, canvas, fps
+        self.starts = [clip.start for clip in clips]
+        self.background = solid(canvas, canvas.background)
+        self.black = solid(canvas, (0, 0, 0))
+        self.sources: dict[int, PhotoSource | VideoSource] = {}
+
+    def frame(self, index: int) -> tuple[Hashable, np.ndarray]:
+        current = max(0, bisect_right(self.starts, index) - 1)
+        clip = self.clips[current]
+        step = index - clip.start
+        if current and 0 <= step < clip.transition_frames:
+            self._keep(current - 1, current)
+            key_a, a = self._source(current - 1).frame(index)
+            key_b, b = self._source(current).frame(index)
+            progress = (step + 0.5) / clip.transition_frames
+            mixed = transition(clip.transition, a, b, progress, self.canvas, self.black)
+            return (key_a, key_b, index), mixed
+        self._keep(current)
+        return self._source(current).frame(index)
+
+    def _source(self, index: int) -> PhotoSource | VideoSource:
+        if index not in self.sources:
+            clip = self.clips[index]
+            if clip.kind == "video":
+                self.sources[index] = VideoSource(clip, self.canvas, self.fps, self.background)
+            else:
+                self.sources[index] = PhotoSource(clip, self.canvas)
+        return self.sources[index]
+
+    def _keep(self, *indexes: int) -> None:
+        """Free the clips this frame does not show: frames only move forward."""
+        for index in [index for index in self.sources if index not in indexes]:
+            self.sources.pop(index).close()
+
+    def close(self) -> None:
+        self._keep()

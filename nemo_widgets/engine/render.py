@@ -1,0 +1,364 @@
+"""Render a draft (see docs/draft-schema.md) to an H.264 MP4.
+
+Frames are composed on yuv420p planes (``compose``), titles are blended in (``titles``), and
+PyAV encodes with libx264 (BT.709, ``+faststart``) and AAC music interleaved as it goes. Each
+photo is decoded once; frames that repeat (a still photo between transitions) reuse one
+``VideoFrame`` with a new pts, so a slideshow costs little more than encoding its frames.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .compose import MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
+from .titles import Title, make_title, parse_color
+
+__all__ = ["RENDERER_VERSION", "RenderError", "RenderResult", "compose_frames", "render"]
+
+RENDERER_VERSION = "1"  # bump whenever the same draft and media would render differently
+
+AUDIO_RATE = 44100
+AUDIO_BIT_RATE = 192_000
+AAC_FRAME = 1024
+BT709 = 1  # AVCOL_PRI_BT709 / AVCOL_TRC_BT709 / AVCOL_SPC_BT709
+TV_RANGE = 1  # AVCOL_RANGE_MPEG
+PROGRESS_INTERVAL = 0.1  # seconds between on_progress calls
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    width: int
+    height: int
+    fps: int
+    frames: int
+    duration: float
+    has_audio: bool
+
+
+def render(
+    draft: dict,
+    media: Mapping[str, Path],
+    out: Path,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    preset: str = "veryfast",
+    crf: int = 20,
+) -> RenderResult:
+    """Render ``draft`` to ``out`` (written atomically); ``media`` maps each mid to its file."""
+    job = _Job.read(draft, media)
+    music = _mix_music(_segments(draft, 1), media, job.frames / job.fps)
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        _encode(partial, job, music, on_progress, preset, crf)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    canvas = job.canvas
+    return RenderResult(
+        out,
+        canvas.width,
+        canvas.height,
+        job.fps,
+        job.frames,
+        job.frames / job.fps,
+        music is not None,
+    )
+
+
+def compose_frames(draft: dict, media: Mapping[str, Path]) -> Iterator[np.ndarray]:
+    """The frames ``render`` encodes, as yuv420p buffers (for benchmarks and checks)."""
+    job = _Job.read(draft, media)
+    for _, buf in job.frames_with_titles():
+        yield buf
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a draft asks for, checked: the canvas, the frame grid, the clips and titles."""
+
+    canvas: Canvas
+    fps: int
+    frames: int
+    clips: list[Clip]
+    titles: list[Title]
+
+    @classmethod
+    def read(cls, draft: dict, media: Mapping[str, Path]) -> _Job:
+        canvas, fps = _read_meta(draft.get("m") or {})
+        clips = _read_clips(_segments(draft, 0), media, fps)
+        end_ms = draft.get("d") or max(clip.end for clip in clips) * 1000 / fps
+        frames = round(float(end_ms) / 1000 * fps)
+        if frames < 1:
+            raise RenderError("The draft is 0 seconds long; give its segments a length.")
+        titles = [title for seg in _segments(draft, 7) if (title := make_title(seg, canvas))]
+        return cls(canvas, fps, frames, clips, titles)
+
+    def frames_with_titles(self) -> Iterator[tuple[bool, np.ndarray]]:
+        """Each frame's buffer, and whether it differs from the frame before."""
+        timeline = Timeline(self.clips, self.canvas, self.fps)
+        last_key, last = None, None
+        try:
+            for index in range(self.frames):
+                key, buf = timeline.frame(index)
+                ms = index * 1000 / self.fps
+                levels = [(title, title.opacity(ms)) for title in self.titles]
+                key = (key, tuple(level for _, level in levels))
+                if key == last_key:
+                    yield False, last
+                    continue
+                if any(level for _, level in levels):
+                    buf = buf.copy()  # the buffer may be a photo's cached planes
+                    for title, level in levels:
+                        if level:
+                            title.draw(buf, self.canvas, level)
+                last_key, last = key, buf
+                yield True, buf
+        finally:
+            timeline.close()
+
+
+# -- reading the draft --------------------------------------------------------------------------
+
+
+def _segments(draft: dict, track_type: int) -> list[dict]:
+    tracks = draft.get("t") or []
+    return [
+        seg for track in tracks if track.get("tt") == track_type for seg in track.get("sg") or []
+    ]
+
+
+def _read_meta(meta: dict) -> tuple[Canvas, int]:
+    width, height = int(meta.get("width", 1920)), int(meta.get("height", 1080))
+    long, short = max(width, height), min(width, height)
+    if width % 2 or height % 2 or short < 16 or long > 1920 or short > 1080:
+        raise RenderError(
+            f"The video size {width}x{height} is not possible: both sides must be even, at least "
+            "16 and at most 1920x1080 (or 1080x1920). Pick another size or aspect ratio."
+        )
+    fps = int(meta.get("fps", 30))
+    if not 1 <= fps <= 60:
+        raise RenderError(f"{fps} frames per second is not possible; use 1 to 60 (e.g. 30).")
+    fit = meta.get("fit", "contain")
+    if fit not in ("contain", "cover"):
+        raise RenderError(f"Unknown fit {fit!r}; use 'contain' or 'cover'.")
+    background = parse_color(meta.get("background", "#000000"))
+    return Canvas(width, height, fit, background), fps
+
+
+def _read_clips(segments: list[dict], media: Mapping[str, Path], fps: int) -> list[Clip]:
+    if not segments:
+        raise RenderError("The draft has no photos or video clips; add some, then render.")
+    clips: list[Clip] = []
+    start_ms = 0.0
+    for index, seg in enumerate(segments):
+        label = seg.get("name") or seg.get("id") or f"segment {index + 1}"
+        path = _media_path(seg, media, label)
+        tr = seg.get("tr") or {}
+        tr_ms = float(tr.get("d", 0)) if index else 0.0
+        start_ms = float(seg["st"]) if "st" in seg else max(0.0, start_ms - tr_ms)
+        length_ms = float(seg.get("d", 0))
+        kind, motion = seg.get("kind", "image"), seg.get("motion") or "static"
+        kind_of_tr = tr.get("type") or "crossfade"
+        if kind_of_tr not in TRANSITIONS:
+            raise RenderError(
+                f"{label}: unknown transition {kind_of_tr!r}; use one of {TRANSITIONS}."
+            )
+        if kind not in ("image", "video"):
+            raise RenderError(
+                f"{label}: unknown kind {kind!r}; visual segments are image or video."
+            )
+        if motion not in MOTIONS:
+            raise RenderError(f"{label}: unknown motion {motion!r}; use one of {MOTIONS}.")
+        if kind == "video":
+            motion = "static"  # Ken Burns is for photos
+        start, end = round(start_ms * fps / 1000), round((start_ms + length_ms) * fps / 1000)
+        if end <= start:
+            raise RenderError(f"{label} is shorter than one frame; make it longer or remove it.")
+        tr_frames = 0 if kind_of_tr == "none" else round(tr_ms * fps / 1000)
+        if clips:  # a transition never outlasts either neighbour
+            tr_frames = min(tr_frames, end - start, clips[-1].end - clips[-1].start)
+        clips.append(
+            Clip(
+                kind,
+                path,
+                label,
+                start,
+                end,
+                kind_of_tr,
+                tr_frames,
+                motion,
+                float(seg.get("in") or 0) / 1000,
+            )
+        )
+        start_ms += length_ms
+    return clips
+
+
+def _media_path(seg: dict, media: Mapping[str, Path], label: str) -> Path:
+    mid = seg.get("mid")
+    if mid not in media:
+        raise RenderError(
+            f"{label} uses media {mid!r}, which this engine does not have (any more). "
+            "Upload the file again or remove the segment, then render."
+        )
+    path = Path(media[mid])
+    if not path.is_file():
+        raise RenderError(f"The file of {label} ({path}) is gone; upload it again, then render.")
+    return path
+
+
+# -- the frame loop -----------------------------------------------------------------------------
+
+
+def _encode(
+    path: Path,
+    job: _Job,
+    music: np.ndarray | None,
+    on_progress: Callable[[int, int], None] | None,
+    preset: str,
+    crf: int,
+) -> None:
+    options = {"movflags": "+faststart"}  # the index first: players start before the download ends
+    with av.open(str(path), "w", format="mp4", container_options=options) as box:
+        video = _video_stream(box, job.canvas, job.fps, preset, crf)
+        audio = AudioWriter(box, music) if music is not None else None
+        frame: av.VideoFrame | None = None
+        reported = time.monotonic()
+        for index, (changed, buf) in enumerate(job.frames_with_titles()):
+            if changed or frame is None:
+                frame = av.VideoFrame.from_ndarray(buf, format="yuv420p")
+                frame.time_base = Fraction(1, job.fps)
+            frame.pts = index  # a repeated frame is the same VideoFrame with a new pts
+            box.mux(video.encode(frame))
+            if audio:
+                audio.write_until(round((index + 1) * AUDIO_RATE / job.fps))
+            if on_progress and time.monotonic() - reported >= PROGRESS_INTERVAL:
+                reported = time.monotonic()
+                on_progress(index + 1, job.frames)
+        box.mux(video.encode(None))
+        if audio:
+            audio.finish()
+    if on_progress:
+        on_progress(job.frames, job.frames)
+
+
+def _video_stream(
+    box: av.container.OutputContainer, canvas: Canvas, fps: int, preset: str, crf: int
+) -> av.VideoStream:
+    stream = box.add_stream("libx264", rate=fps, options={"preset": preset, "crf": str(crf)})
+    stream.width, stream.height, stream.pix_fmt = canvas.width, canvas.height, "yuv420p"
+    stream.time_base = Fraction(1, fps)
+    context = stream.codec_context
+    context.thread_type = "FRAME"  # libx264 slice threads are 21-25 % slower
+    context.colorspace = context.color_primaries = context.color_trc = BT709
+    context.color_range = TV_RANGE
+    return stream
+
+
+# -- music --------------------------------------------------------------------------------------
+
+
+class AudioWriter:
+    """Encodes mixed samples to AAC in step with the video, so packets interleave."""
+
+    def __init__(self, box: av.container.OutputContainer, samples: np.ndarray) -> None:
+        self.box, self.samples, self.done = box, samples, 0
+        self.stream = box.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
+        self.stream.bit_rate = AUDIO_BIT_RATE
+
+    def write_until(self, sample: int) -> None:
+        while self.done + AAC_FRAME <= min(sample, self.samples.shape[1]):
+            self._write(AAC_FRAME)
+
+    def finish(self) -> None:
+        while self.done < self.samples.shape[1]:
+            self._write(min(AAC_FRAME, self.samples.shape[1] - self.done))
+        self.box.mux(self.stream.encode(None))
+
+    def _write(self, count: int) -> None:
+        chunk = np.ascontiguousarray(self.samples[:, self.done : self.done + count])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+        frame.sample_rate, frame.pts = AUDIO_RATE, self.done
+        frame.time_base = Fraction(1, AUDIO_RATE)
+        self.box.mux(self.stream.encode(frame))
+        self.done += count
+
+
+def _mix_music(
+    segments: list[dict], media: Mapping[str, Path], seconds: float
+) -> np.ndarray | None:
+    """All music segments mixed into one float32 (2, samples) track as long as the video."""
+    if not segments:
+        return None
+    total = round(seconds * AUDIO_RATE)
+    mix = np.zeros((2, total), np.float32)
+    for index, seg in enumerate(segments):
+        label = seg.get("name") or seg.get("id") or f"music {index + 1}"
+        start = min(total, round(float(seg.get("st", 0)) / 1000 * AUDIO_RATE))
+        length = round(float(seg.get("d", seconds * 1000 - seg.get("st", 0))) / 1000 * AUDIO_RATE)
+        length = min(length, total - start)
+        if length <= 0:
+            continue
+        path = _media_path(seg, media, label)
+        offset = float(seg.get("in", 0)) / 1000
+        track = _decode_audio(path, offset, length, bool(seg.get("loop")), label)
+        _fade(track, round(float(seg.get("fi", 0)) / 1000 * AUDIO_RATE), fade_in=True)
+        _fade(track, round(float(seg.get("fo", 0)) / 1000 * AUDIO_RATE), fade_in=False)
+        volume = min(1.0, max(0.0, float(seg.get("vol", 1.0))))
+        mix[:, start : start + length] += track * np.float32(volume)
+    return np.clip(mix, -1.0, 1.0, out=mix)
+
+
+def _decode_audio(path: Path, offset: float, length: int, loop: bool, label: str) -> np.ndarray:
+    """``length`` samples (44.1 kHz stereo) from ``offset`` on, looped or padded with silence."""
+    chunks: list[np.ndarray] = []
+    have = 0
+    first: float | None = None
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.audio[0]
+            if offset > 0:
+                container.seek(int(offset * av.time_base))
+            resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
+            for frame in container.decode(stream):
+                if first is None:
+                    first = frame.time if frame.time is not None else offset
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray())
+                    have += out.samples
+                # Stop early unless the whole source is needed for looping.
+                if not loop and have >= length + (offset - first) * AUDIO_RATE:
+                    break
+            chunks.extend(out.to_ndarray() for out in resampler.resample(None))
+    except (av.FFmpegError, IndexError) as exc:
+        raise RenderError(f"Cannot read the music {label}; upload it again.") from exc
+    skip = max(0, round((offset - (first or offset)) * AUDIO_RATE))
+    source = np.concatenate(chunks, axis=1)[:, skip:] if chunks else np.zeros((2, 0), np.float32)
+    if source.shape[1] >= length:
+        return source[:, :length].copy()
+    if loop and source.shape[1]:
+        repeats = -(-length // source.shape[1])
+        return np.tile(source, repeats)[:, :length].copy()
+    return np.pad(source, ((0, 0), (0, length - source.shape[1])))
+
+
+def _fade(track: np.ndarray, samples: int, *, fade_in: bool) -> None:
+    samples = min(samples, track.shape[1])
+    if samples <= 0:
+        return
+    ramp = np.linspace(0.0, 1.0, samples, dtype=np.float32)
+    if fade_in:
+        track[:, :samples] *= ramp
+    else:
+        track[:, -samples:] *= ramp[::-1]

@@ -1,0 +1,466 @@
+"""The engine's durable state: SQLite for records, a folder for media and rendered videos.
+
+Layout of the data folder::
+
+    engine.sqlite3          tokens, sessions, media, drafts (every version), render jobs
+    media/<mid>/<name>      one folder per upload, private to it
+    renders/<key>.mp4       finished videos, named by the content hash of what they show
+
+Every method is one transaction. SQLite in WAL mode with a busy timeout makes the store safe
+for concurrent requests of one engine (a lock serialises the shared connection) and for two
+engines on one folder (SQLite's own file locks). Nothing is kept only in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TOKEN_LIFETIME = 7 * 24 * 3600  # anonymous tokens live 7 days, as on the cloud (NEMO_API.md §2.1)
+CLAIM_LIFETIME = 7 * 24 * 3600
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tokens (
+    token       TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    expires_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_by_client ON tokens (client_id);
+CREATE TABLE IF NOT EXISTS users (
+    user_id     TEXT PRIMARY KEY,
+    budget      REAL,            -- NULL: unlimited
+    spent       REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id  TEXT PRIMARY KEY,
+    task_id     TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    task_name   TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    created_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    claim_token TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    expires_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS media (
+    mid         TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    info        TEXT NOT NULL,   -- MediaInfo.to_json(), with paths relative to the data folder
+    created_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS media_by_session ON media (session_id, seq);
+CREATE TABLE IF NOT EXISTS drafts (
+    session_id  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    draft       TEXT NOT NULL,
+    message     TEXT NOT NULL,   -- the chat message that made this version
+    undone      INTEGER NOT NULL DEFAULT 0,
+    created_at  REAL NOT NULL,
+    PRIMARY KEY (session_id, version)
+);
+CREATE TABLE IF NOT EXISTS renders (
+    render_id   TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    status      TEXT NOT NULL,   -- pending | processing | completed | failed | cancelled
+    draft       TEXT NOT NULL,
+    cache_key   TEXT NOT NULL,
+    frames_done INTEGER NOT NULL DEFAULT 0,
+    frames_total INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    output_key  TEXT NOT NULL,   -- unguessable part of the public output URL
+    owner       TEXT,            -- the engine process working on it: "<pid>:<start time>"
+    created_at  REAL NOT NULL,
+    completed_at REAL
+);
+CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
+"""
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    token: str
+    client_id: str
+    user_id: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    task_id: str
+    user_id: str
+    task_name: str
+    language: str
+
+
+@dataclass(frozen=True)
+class MediaRecord:
+    mid: str
+    session_id: str
+    info: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    render_id: str
+    session_id: str
+    user_id: str
+    status: str
+    draft: dict[str, Any] = field(repr=False)
+    cache_key: str
+    frames_done: int
+    frames_total: int
+    error: str | None
+    output_key: str
+    owner: str | None
+    created_at: float
+    completed_at: float | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed", "cancelled")
+
+
+class Store:
+    """All records of one engine data folder."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser()
+        self.media_dir = self.root / "media"
+        self.renders_dir = self.root / "renders"
+        for folder in (self.root, self.media_dir, self.renders_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            self.root / "engine.sqlite3", isolation_level=None, check_same_thread=False
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"The engine data in {self.root} was written by a newer nemo-widgets "
+                    f"(schema {version}). Upgrade nemo-widgets, or use another --data folder."
+                )
+            # Statement by statement: executescript() would commit the open transaction.
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so read-modify-write cannot interleave."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # -- identity --------------------------------------------------------------------------
+
+    def issue_token(self, client_id: str, budget: float | None) -> TokenRecord:
+        """The client's valid token, or a new one: one anonymous user per client id."""
+        now = time.time()
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT * FROM tokens WHERE client_id = ? AND expires_at > ? "
+                "ORDER BY expires_at DESC LIMIT 1",
+                (client_id, now),
+            ).fetchone()
+            if row is not None:
+                return TokenRecord(**row)
+            old = db.execute(
+                "SELECT user_id FROM tokens WHERE client_id = ? LIMIT 1", (client_id,)
+            ).fetchone()
+            user_id = old["user_id"] if old else f"anon_{secrets.token_hex(8)}"
+            record = TokenRecord(
+                f"nmv_usr_{secrets.token_urlsafe(24)}", client_id, user_id, now + TOKEN_LIFETIME
+            )
+            db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?)",
+                (record.token, record.client_id, record.user_id, record.expires_at),
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO users (user_id, budget) VALUES (?, ?)", (user_id, budget)
+            )
+            return record
+
+    def user_for_token(self, token: str) -> str | None:
+        rows = self._read(
+            "SELECT user_id FROM tokens WHERE token = ? AND expires_at > ?", token, time.time()
+        )
+        return rows[0]["user_id"] if rows else None
+
+    def credits(self, user_id: str) -> tuple[float | None, float]:
+        """(budget, spent); a budget of None is unlimited."""
+        rows = self._read("SELECT budget, spent FROM users WHERE user_id = ?", user_id)
+        return (rows[0]["budget"], rows[0]["spent"]) if rows else (None, 0.0)
+
+    def spend(self, user_id: str, amount: float) -> bool:
+        """Take ``amount`` credits if the budget allows; False (nothing taken) if not."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT budget, spent FROM users WHERE user_id = ?", (user_id,)
+            ).fetchone()
+            budget = None if row is None else row["budget"]
+            if budget is not None and row["spent"] + amount > budget:
+                return False
+            db.execute("UPDATE users SET spent = spent + ? WHERE user_id = ?", (amount, user_id))
+            return True
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def create_session(self, user_id: str, task_name: str, language: str) -> SessionRecord:
+        # Long decimal ids, like the cloud's: clients must keep them as strings.
+        record = SessionRecord(
+            str(10**18 + secrets.randbelow(9 * 10**18)),
+            f"task_{secrets.token_hex(6)}",
+            user_id,
+            task_name,
+            language,
+        )
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
+                (*vars(record).values(), time.time()),
+            )
+        return record
+
+    def session(self, session_id: str, user_id: str) -> SessionRecord | None:
+        """The session if it exists and belongs to ``user_id``."""
+        rows = self._read(
+            "SELECT session_id, task_id, user_id, task_name, language FROM sessions "
+            "WHERE session_id = ? AND user_id = ?",
+            session_id,
+            user_id,
+        )
+        return SessionRecord(**rows[0]) if rows else None
+
+    def create_claim(self, session_id: str) -> str:
+        token = f"clm_{secrets.token_urlsafe(24)}"
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO claims VALUES (?, ?, ?)",
+                (token, session_id, time.time() + CLAIM_LIFETIME),
+            )
+        return token
+
+    def claimed_session(self, claim_token: str) -> str | None:
+        rows = self._read(
+            "SELECT session_id FROM claims WHERE claim_token = ? AND expires_at > ?",
+            claim_token,
+            time.time(),
+        )
+        return rows[0]["session_id"] if rows else None
+
+    # -- media -----------------------------------------------------------------------------
+
+    def new_media_folder(self) -> tuple[str, Path]:
+        """A fresh media id and its private folder (deleted again by :meth:`discard_media`)."""
+        mid = f"m_{secrets.token_hex(12)}"
+        folder = self.media_dir / mid
+        folder.mkdir()
+        return mid, folder
+
+    def discard_media(self, mid: str) -> None:
+        shutil.rmtree(self.media_dir / mid, ignore_errors=True)
+
+    def add_media(self, session_id: str, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """Register uploads (mid, info) in one go: all of them or none."""
+        now = time.time()
+        with self._transaction() as db:
+            (seq,) = db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM media WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            for offset, (mid, info) in enumerate(items, start=1):
+                db.execute(
+                    "INSERT INTO media VALUES (?, ?, ?, ?, ?)",
+                    (mid, session_id, seq + offset, json.dumps(info), now),
+                )
+
+    def media(self, session_id: str) -> list[MediaRecord]:
+        rows = self._read(
+            "SELECT mid, session_id, info FROM media WHERE session_id = ? ORDER BY seq", session_id
+        )
+        return [MediaRecord(r["mid"], r["session_id"], json.loads(r["info"])) for r in rows]
+
+    def media_item(self, mid: str) -> MediaRecord | None:
+        rows = self._read("SELECT mid, session_id, info FROM media WHERE mid = ?", mid)
+        if not rows:
+            return None
+        return MediaRecord(rows[0]["mid"], rows[0]["session_id"], json.loads(rows[0]["info"]))
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def draft(self, session_id: str) -> tuple[int, dict[str, Any]]:
+        """(version, draft) of the current draft; (0, {}) before the first edit."""
+        rows = self._current_drafts(session_id, limit=1)
+        return (rows[0][0], rows[0][1]) if rows else (0, {})
+
+    def previous_draft(self, session_id: str) -> dict[str, Any] | None:
+        """The draft before the current one (what undo returns to), or None."""
+        rows = self._current_drafts(session_id, limit=2)
+        if not rows:
+            return None
+        return rows[1][1] if len(rows) == 2 else {}
+
+    def _current_drafts(self, session_id: str, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        rows = self._read(
+            "SELECT version, draft FROM drafts WHERE session_id = ? AND undone = 0 "
+            "ORDER BY version DESC LIMIT ?",
+            session_id,
+            limit,
+        )
+        return [(r["version"], json.loads(r["draft"])) for r in rows]
+
+    def save_draft(
+        self, session_id: str, draft: dict[str, Any], message: str, *, based_on: int
+    ) -> int | None:
+        """Store a new version made from version ``based_on``; None if another edit came first."""
+        with self._transaction() as db:
+            current = db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM drafts WHERE session_id = ? AND undone = 0",
+                (session_id,),
+            ).fetchone()[0]
+            if current != based_on:
+                return None
+            (top,) = db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM drafts WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            db.execute(
+                "INSERT INTO drafts VALUES (?, ?, ?, ?, 0, ?)",
+                (session_id, top + 1, json.dumps(draft), message, time.time()),
+            )
+            return top + 1
+
+    def undo_draft(self, session_id: str, *, based_on: int) -> bool:
+        """Mark the current version undone (it stays in the history); False if it moved on."""
+        with self._transaction() as db:
+            current = db.execute(
+                "SELECT MAX(version) FROM drafts WHERE session_id = ? AND undone = 0",
+                (session_id,),
+            ).fetchone()[0]
+            if current is None or current != based_on:
+                return False
+            db.execute(
+                "UPDATE drafts SET undone = 1 WHERE session_id = ? AND version = ?",
+                (session_id, current),
+            )
+            return True
+
+    def draft_history(self, session_id: str) -> list[dict[str, Any]]:
+        rows = self._read(
+            "SELECT version, message, undone, created_at FROM drafts WHERE session_id = ? "
+            "ORDER BY version",
+            session_id,
+        )
+        return [dict(r) for r in rows]
+
+    # -- renders ---------------------------------------------------------------------------
+
+    def add_render(
+        self, render_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
+    ) -> RenderRecord | None:
+        """A new pending job; None if ``render_id`` is taken."""
+        now = time.time()
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO renders (render_id, session_id, user_id, status, draft, cache_key,"
+                    " output_key, created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    (
+                        render_id,
+                        session_id,
+                        user_id,
+                        json.dumps(draft),
+                        cache_key,
+                        secrets.token_urlsafe(16),
+                        now,
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            return None
+        return self.render(render_id)
+
+    def render(self, render_id: str) -> RenderRecord | None:
+        rows = self._read("SELECT * FROM renders WHERE render_id = ?", render_id)
+        return _render_record(rows[0]) if rows else None
+
+    def render_by_output_key(self, output_key: str) -> RenderRecord | None:
+        rows = self._read("SELECT * FROM renders WHERE output_key = ?", output_key)
+        return _render_record(rows[0]) if rows else None
+
+    def unfinished_renders(self) -> list[RenderRecord]:
+        rows = self._read(
+            "SELECT * FROM renders WHERE status IN ('pending', 'processing') ORDER BY created_at"
+        )
+        return [_render_record(r) for r in rows]
+
+    def claim_render(self, render_id: str, owner: str, *, replace: str | None = None) -> bool:
+        """Take a pending job (or one whose ``replace`` owner died) for ``owner``."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE renders SET status = 'processing', owner = ? WHERE render_id = ? AND "
+                "(status = 'pending' OR (status = 'processing' AND owner IS ?))",
+                (owner, render_id, replace),
+            )
+            return cursor.rowcount == 1
+
+    def update_render(self, render_id: str, **fields: Any) -> None:
+        """Set progress or an outcome; a finished job is never changed again."""
+        if fields.get("status") in ("completed", "failed", "cancelled"):
+            fields.setdefault("completed_at", time.time())
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._transaction() as db:
+            db.execute(
+                f"UPDATE renders SET {assignments} WHERE render_id = ? "
+                "AND status NOT IN ('completed', 'failed', 'cancelled')",
+                (*fields.values(), render_id),
+            )
+
+    def completed_render_with_key(self, cache_key: str) -> RenderRecord | None:
+        rows = self._read(
+            "SELECT * FROM renders WHERE cache_key = ? AND status = 'completed' "
+            "ORDER BY completed_at DESC LIMIT 1",
+            cache_key,
+        )
+        return _render_record(rows[0]) if rows else None
+
+    def render_path(self, cache_key: str) -> Path:
+        return self.renders_dir / f"{cache_key}.mp4"
+
+
+def _render_record(row: sqlite3.Row) -> RenderRecord:
+    values = dict(row)
+    values["draft"] = json.loads(values["draft"])
+    return RenderRecord(**values)
