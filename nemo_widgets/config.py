@@ -69,6 +69,10 @@ class Timings:
     render_timeout: float = 600.0
 
 
+# Polling an engine on this machine costs nothing: look four times a second, not every 2-15 s.
+LOCAL_TIMINGS = Timings(poll_initial=0.25, poll_factor=1.0, poll_max=0.25)
+
+
 def default_data_dir() -> Path:
     """Where the local engine keeps its data: ``$NEMO_DATA_DIR``, else the platform's user
     data folder (``~/.local/share/nemo-widgets`` on Linux)."""
@@ -138,7 +142,7 @@ class Settings:
             skill_source=skill_source or env.get("NEMO_SKILL_SOURCE") or SKILL_SOURCE,
             skill_version=skill_version or __version__,
             skill_platform=skill_platform or env.get("NEMO_SKILL_PLATFORM") or detect_platform(),
-            timings=timings or Timings(),
+            timings=timings or (LOCAL_TIMINGS if base_url == LOCAL else Timings()),
             max_upload_bytes=max_upload_bytes or MAX_UPLOAD_BYTES,
         )
 
