@@ -16,7 +16,7 @@ import logging
 import mimetypes
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -93,6 +93,27 @@ class Engine:
         )
         self._busy_sessions: set[str] = set()
         self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
+
+    # -- turns -----------------------------------------------------------------------------
+
+    def ensure_idle(self, session_id: str) -> None:
+        """One turn at a time per session, as the protocol asks of clients (NEMO_API.md §3.7)."""
+        if session_id in self._busy_sessions:
+            raise ApiError(
+                409, 409, "a turn is already running in this session: wait for it to finish"
+            )
+
+    def start_turn(
+        self, session_id: str, work: Coroutine[Any, Any, list[dict[str, Any]]]
+    ) -> asyncio.Task[list[dict[str, Any]]]:
+        """Run a turn as its own task, so that it finishes even if its client goes away."""
+        self.ensure_idle(session_id)
+        self._busy_sessions.add(session_id)
+        turn = asyncio.create_task(work)
+        self._turns.add(turn)
+        turn.add_done_callback(self._turns.discard)
+        turn.add_done_callback(lambda _: self._busy_sessions.discard(session_id))
+        return turn
 
     # -- shared checks ---------------------------------------------------------------------
 
@@ -322,8 +343,7 @@ async def run_sse(request: Request) -> Response:
         p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)
     )
     streaming = body.get("streaming") is True
-    if session.session_id in engine._busy_sessions:
-        raise ApiError(409, 409, "a turn is already running in this session: wait for it to finish")
+    engine.ensure_idle(session.session_id)
     budget, _ = engine.store.credits(user_id)
     if budget is not None and not engine.store.spend(user_id, TURN_COST):
         raise ApiError(
@@ -332,11 +352,9 @@ async def run_sse(request: Request) -> Response:
             f"the local engine's budget of {budget:g} credits is used up: restart it without "
             "--credits for unlimited use",
         )
-    engine._busy_sessions.add(session.session_id)
-    turn = asyncio.create_task(_run_turn(request, engine, session, user_id, text, budget))
-    engine._turns.add(turn)
-    turn.add_done_callback(engine._turns.discard)
-    turn.add_done_callback(lambda _: engine._busy_sessions.discard(session.session_id))
+    turn = engine.start_turn(
+        session.session_id, _run_turn(request, engine, session, user_id, text, budget)
+    )
     return StreamingResponse(
         _stream_turn(turn, engine.config.heartbeat_interval, streaming),
         media_type="text/event-stream",

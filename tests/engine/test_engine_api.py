@@ -163,6 +163,24 @@ async def test_bad_files_are_refused_with_a_reason_and_nothing_is_stored(
     assert (await nemo.state(session.session_id)).video_infos == []
 
 
+async def test_a_decompression_bomb_is_refused_as_too_large(engine, nemo, tmp_path):
+    from tests.engine.test_media import png_declaring
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_declaring(30000, 30000))
+    session = await nemo.create_session()
+    with pytest.raises(FileTooLarge, match="megapixels"):
+        await nemo.upload(session.session_id, bomb)
+    assert stored_media(engine) == []
+
+
+async def test_a_sideways_phone_photo_is_stored_upright(engine, nemo, tmp_path):
+    rotated = make_photo(tmp_path / "phone.jpg", (300, 400), exif_orientation=6)
+    session = await nemo.create_session()
+    (entry,) = (await nemo.upload(session.session_id, rotated)).files
+    assert (entry.raw["width"], entry.raw["height"]) == (300, 400)
+
+
 async def test_one_bad_file_refuses_the_whole_request(engine, nemo, photos, tmp_path):
     session = await nemo.create_session()
     broken = tmp_path / "broken.png"
@@ -330,6 +348,22 @@ async def test_heartbeats_while_a_turn_works(start_engine, photos):
         events = await chat(nemo, session, BUILD)
     assert sum(isinstance(e, Heartbeat) for e in events) >= 3
     assert isinstance(events[-1], Text)
+
+
+async def test_a_turn_finishes_even_if_its_client_goes_away(start_engine, photos):
+    def slow_director(*args, **kwargs):
+        time.sleep(0.5)
+        return director.direct(*args, **kwargs)
+
+    engine = start_engine(heartbeat_interval=0.05, director=slow_director)
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        await nemo.upload(session.session_id, *photos)
+        async for event in nemo.chat(session.session_id, BUILD):
+            assert isinstance(event, Heartbeat)
+            break  # the client stops listening after the first heartbeat
+        await asyncio.sleep(1.0)
+        assert (await nemo.state(session.session_id)).draft["d"] == 6000
 
 
 async def test_what_the_director_does_not_understand_leaves_the_draft_alone(nemo, photos):
