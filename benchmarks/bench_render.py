@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -162,6 +161,7 @@ def run_moviepy(work: Path, variant: str, config: dict) -> None:
         str(work / "moviepy.mp4"), fps=fps, codec="libx264", preset="veryfast",
         ffmpeg_params=["-crf", "20"], audio=variant == "full", audio_codec="aac",
         audio_bitrate="192k", logger=None,
+        temp_audiofile=str(work / "moviepy-audio.m4a"),  # not in the current folder
     )  # fmt: skip
 
 
@@ -181,8 +181,22 @@ def child(role: str, variant: str, work: Path, quick: bool, result: Path) -> Non
     started = time.perf_counter()
     JOBS[role](work, variant, job_config(quick))
     seconds = time.perf_counter() - started
-    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    result.write_text(json.dumps({"seconds": seconds, "rss": own_peak}))
+    result.write_text(json.dumps({"seconds": seconds, "rss": own_peak_rss()}))
+
+
+def own_peak_rss() -> int:
+    """This process's peak RSS in bytes (Linux VmHWM; 0 elsewhere, then polling alone counts).
+
+    Not ``ru_maxrss``: a child started by fork + exec inherits the parent's high-water mark.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 # -- the parent ---------------------------------------------------------------------------------
