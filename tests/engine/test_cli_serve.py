@@ -6,6 +6,10 @@ import signal
 import subprocess
 import sys
 
+import av
+import pytest
+
+import nemo_widgets
 from nemo_widgets import NemoClient
 from nemo_widgets.cli import main
 from tests.helpers import FAST
@@ -19,7 +23,8 @@ def test_info_names_the_local_engine_when_nothing_is_configured(capsys, tmp_path
     assert str(tmp_path / "engine-data") in out  # NEMO_DATA_DIR, set by the test fixture
 
 
-def test_serve_runs_until_interrupted(tmp_path, photos):
+def test_serve_then_photos_and_a_sentence_make_a_real_mp4(tmp_path, photos):
+    """The issue's "done when": a served engine, the client, a sentence, an MP4; no network."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -41,7 +46,14 @@ def test_serve_runs_until_interrupted(tmp_path, photos):
         url = first_line.split(" on ")[1].strip()
         with NemoClient(url, timings=FAST) as nemo:
             session = nemo.create_session()
-            assert nemo.upload(session.session_id, photos[0]).files[0].file_type == "image"
+            nemo.upload(session.session_id, *photos)
+            list(nemo.chat(session.session_id, "turn these images into a 4-second 720p video"))
+            draft = nemo.state(session.session_id).draft
+            job = nemo.wait_render(nemo.start_render(session.session_id, draft))
+            video = nemo.download(job, tmp_path / "out.mp4")
+        with av.open(str(video)) as container:
+            assert container.streams.video[0].codec_context.name == "h264"
+            assert container.duration / 1e6 == pytest.approx(4.0, abs=0.05)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
@@ -58,3 +70,12 @@ def test_serve_on_a_busy_port_says_what_to_do(tmp_path, capsys):
         port = busy.getsockname()[1]
         assert main(["serve", "--port", str(port), "--data", str(tmp_path)]) == 1
     assert "choose another --port" in capsys.readouterr().err
+
+
+def test_start_engine_returns_the_running_engine_for_the_same_folder(tmp_path):
+    url = nemo_widgets.start_engine(tmp_path / "data")
+    assert url.startswith("http://127.0.0.1:")
+    assert nemo_widgets.start_engine(tmp_path / "data") == url
+    assert nemo_widgets.start_engine(tmp_path / "other") != url
+    with NemoClient(url, timings=FAST) as nemo:
+        assert nemo.credits().unlimited
