@@ -37,9 +37,10 @@ from .._version import __version__
 from ..config import MAX_UPLOAD_BYTES
 from . import adk, director
 from .draft import validate as validate_draft
+from .errors import ApiError
 from .jobs import RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest
-from .receive import MultipartReceiver, Received, UploadRefused, fetch_url, refused
+from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
 
@@ -48,15 +49,6 @@ logger = logging.getLogger("nemo_widgets.engine")
 APP_NAME = "nemo_agent"
 TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
-
-
-class ApiError(Exception):
-    """An answer in the error envelope: HTTP ``status`` with ``code`` and ``message``."""
-
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def ok(data: Any) -> JSONResponse:
@@ -275,7 +267,7 @@ async def upload(request: Request) -> Response:
         received = await receiver.receive(request.stream())
     try:
         infos = [await anyio.to_thread.run_sync(_ingest, item) for item in received]
-    except UploadRefused:
+    except ApiError:
         for item in received:
             engine.store.discard_media(item.mid)
         raise
@@ -588,8 +580,6 @@ async def engine_info(request: Request) -> Response:
 
 
 async def api_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, UploadRefused):
-        return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
     assert isinstance(exc, ApiError)
     return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
 
@@ -624,7 +614,7 @@ def create_app(engine: Engine) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        exception_handlers={ApiError: api_error, UploadRefused: api_error},
+        exception_handlers={ApiError: api_error},
         lifespan=lifespan,
     )
     app.state.engine = engine

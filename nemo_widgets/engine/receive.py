@@ -20,6 +20,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..formats import SNIFF_BYTES
+from .errors import ApiError
 from .media import MediaRejected, check_head, safe_filename
 from .store import Store
 
@@ -29,30 +30,22 @@ FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
 _DRAIN_LIMIT = 1024**3
 
 
-class UploadRefused(Exception):
-    """An upload the engine will not store: ``code`` 4001 or 4002, or 400 for a bad request."""
-
-    def __init__(self, code: int, message: str, status: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
+def _unsupported(message: str) -> ApiError:
+    return ApiError(415, 4001, message)
 
 
-def _unsupported(message: str) -> UploadRefused:
-    return UploadRefused(4001, message, 415)
-
-
-def refused(exc: MediaRejected) -> UploadRefused:
+def refused(exc: MediaRejected) -> ApiError:
     """The HTTP answer to a file the media checks refused."""
-    return UploadRefused(exc.code, exc.reason, 413 if exc.code == 4002 else 415)
+    return ApiError(413 if exc.code == 4002 else 415, exc.code, exc.reason)
 
 
-def _too_large(name: str, limit: int) -> UploadRefused:
-    return UploadRefused(
-        4002,
-        f"{name} is larger than the {limit // 2**20} MB this engine accepts: compress or trim "
-        "it, then upload it again",
+def _too_large(name: str, limit: int) -> ApiError:
+    size = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 1024:g} KB"
+    return ApiError(
         413,
+        4002,
+        f"{name} is larger than the {size} this engine accepts: compress or trim it, then "
+        "upload it again",
     )
 
 
@@ -84,14 +77,14 @@ class MultipartReceiver:
         kind, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if kind != b"multipart/form-data" or not boundary:
-            raise UploadRefused(
-                400, "send the files as multipart/form-data, in fields named 'files'", 400
+            raise ApiError(
+                400, 400, "send the files as multipart/form-data, in fields named 'files'"
             )
         self.store = store
         self.limit = limit
         self.files: list[Received] = []
         self._part = _PartState()
-        self._error: UploadRefused | None = None
+        self._error: ApiError | None = None
         self._parser = MultipartParser(
             boundary,
             {
@@ -106,7 +99,7 @@ class MultipartReceiver:
         )
 
     async def receive(self, body: AsyncIterator[bytes]) -> list[Received]:
-        """Read the whole body; the received files, or UploadRefused with nothing kept."""
+        """Read the whole body; the received files, or ApiError with nothing kept."""
         drained = 0
         try:
             async for chunk in body:
@@ -118,18 +111,16 @@ class MultipartReceiver:
                 try:
                     self._parser.write(chunk)
                 except FormParserError as exc:
-                    self._fail(UploadRefused(400, f"the multipart body is malformed: {exc}", 400))
+                    self._fail(ApiError(400, 400, f"the multipart body is malformed: {exc}"))
                 except MediaRejected as exc:
                     self._fail(refused(exc))
-                except UploadRefused as exc:
+                except ApiError as exc:
                     self._fail(exc)
             if self._error is None and self._part.out is not None:
-                self._fail(
-                    UploadRefused(400, "the multipart body ended in the middle of a file", 400)
-                )
+                self._fail(ApiError(400, 400, "the multipart body ended in the middle of a file"))
             if self._error is None and not self.files:
                 self._fail(
-                    UploadRefused(400, f"no files: send them in fields named '{FIELD_NAME}'", 400)
+                    ApiError(400, 400, f"no files: send them in fields named '{FIELD_NAME}'")
                 )
         except BaseException:
             self.discard()
@@ -143,7 +134,7 @@ class MultipartReceiver:
         for received in self.files:
             self.store.discard_media(received.mid)
 
-    def _fail(self, error: UploadRefused) -> None:
+    def _fail(self, error: ApiError) -> None:
         if self._error is None:
             self._error = error
             self.discard()

@@ -38,6 +38,16 @@ async def chat(nemo, session, text, **options):
     return [event async for event in nemo.chat(session.session_id, text, **options)]
 
 
+def slow_director(seconds: float):
+    """The real director, taking its time: for heartbeats and overlapping turns."""
+
+    def direct(*args, **kwargs):
+        time.sleep(seconds)
+        return director.direct(*args, **kwargs)
+
+    return direct
+
+
 def stored_media(engine) -> list[str]:
     """Every media folder on disk: what an upload left behind."""
     return sorted(p.name for p in (engine.data_dir / "media").iterdir())
@@ -337,11 +347,7 @@ async def test_streamed_reply_arrives_in_pieces_then_once_whole(nemo, photos):
 
 
 async def test_heartbeats_while_a_turn_works(start_engine, photos):
-    def slow_director(*args, **kwargs):
-        time.sleep(0.5)
-        return director.direct(*args, **kwargs)
-
-    engine = start_engine(heartbeat_interval=0.1, director=slow_director)
+    engine = start_engine(heartbeat_interval=0.1, director=slow_director(0.5))
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
         await nemo.upload(session.session_id, *photos)
@@ -351,11 +357,7 @@ async def test_heartbeats_while_a_turn_works(start_engine, photos):
 
 
 async def test_a_turn_finishes_even_if_its_client_goes_away(start_engine, photos):
-    def slow_director(*args, **kwargs):
-        time.sleep(0.5)
-        return director.direct(*args, **kwargs)
-
-    engine = start_engine(heartbeat_interval=0.05, director=slow_director)
+    engine = start_engine(heartbeat_interval=0.05, director=slow_director(0.5))
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
         await nemo.upload(session.session_id, *photos)
@@ -392,11 +394,7 @@ async def test_undo_goes_back_one_edit_and_the_history_is_kept(engine, nemo, pho
 
 
 async def test_one_turn_at_a_time_per_session(start_engine, photos):
-    def slow_director(*args, **kwargs):
-        time.sleep(0.6)
-        return director.direct(*args, **kwargs)
-
-    engine = start_engine(director=slow_director)
+    engine = start_engine(director=slow_director(0.5))
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
         await nemo.upload(session.session_id, *photos)
