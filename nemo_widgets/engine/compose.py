@@ -4,7 +4,7 @@ transitions, and the timeline that says which clip each frame shows.
 A frame is one contiguous uint8 buffer of shape ``(height * 3 // 2, width)``: the Y plane, then
 the U and V planes (each a quarter of Y), exactly the layout PyAV's ``VideoFrame.from_ndarray``
 takes for ``yuv420p``. Photos are decoded and converted to BT.709 limited-range YUV once; every
-per-frame operation (blends, wipes, slides, Ken Burns) is integer numpy math or a Pillow resize
+per-frame operation (blends, wipes, slides, Ken Burns) is integer numpy math or a swscale resize
 on these planes, never a per-frame RGB conversion.
 """
 
@@ -200,23 +200,39 @@ def _place(src: np.ndarray, dst: np.ndarray, x: int, y: int) -> None:
 
 
 def resize_box(
-    buf: np.ndarray,
-    size: tuple[int, int],
-    box: tuple[float, float, float, float],
-    out_size: tuple[int, int],
+    buf: np.ndarray, box: tuple[float, float, float, float], out_size: tuple[int, int]
 ) -> np.ndarray:
-    """The part ``box`` (sub-pixel, in luma pixels) of a frame, resized to ``out_size``."""
-    out = np.empty((out_size[1] * 3 // 2, out_size[0]), np.uint8)
-    dst_planes = planes(out, *out_size)
-    for index, (src, dst) in enumerate(zip(planes(buf, *size), dst_planes, strict=True)):
+    """The part ``box`` (in luma pixels) of a frame buffer, scaled to ``out_size``."""
+    return scale_crop(av.VideoFrame.from_ndarray(buf, format="yuv420p"), box, out_size)
+
+
+def scale_crop(
+    source: av.VideoFrame, box: tuple[float, float, float, float], out_size: tuple[int, int]
+) -> np.ndarray:
+    """The part ``box`` (in luma pixels) of ``source``, scaled to ``out_size``, as a buffer.
+
+    swscale (SIMD, and it releases the GIL) scales the whole frame so that the box becomes
+    ``out_size``, at even sizes; the box is then cut out at whole pixels. The scale follows the
+    box closely (sizes step by 2 px), while the position is rounded to the nearest pixel, per
+    plane: a move advances in whole-pixel steps, monotonic and steady, never jumping back. This
+    is 2-3x cheaper than Pillow's sub-pixel box resize of each plane, which dominated the Ken
+    Burns render time.
+    """
+    left, top, right, bottom = box
+    out_w, out_h = out_size
+    scale_x, scale_y = out_w / (right - left), out_h / (bottom - top)
+    width = max(out_w, even(source.width * scale_x))
+    height = max(out_h, even(source.height * scale_y))
+    scaled = source.reformat(width=width, height=height, interpolation="BILINEAR")
+    # The box's corner on the scaled frame, from the sizes actually used.
+    x, y = left * width / source.width, top * height / source.height
+    out = np.empty((out_h * 3 // 2, out_w), np.uint8)
+    for index, (plane, dst) in enumerate(zip(scaled.planes, planes(out, *out_size), strict=True)):
         div = 1 if index == 0 else 2
-        image = Image.frombuffer("L", (src.shape[1], src.shape[0]), src, "raw", "L", 0, 1)
-        scaled = image.resize(
-            (dst.shape[1], dst.shape[0]),
-            Image.Resampling.BILINEAR,
-            box=tuple(edge / div for edge in box),
-        )
-        dst[:] = np.asarray(scaled)
+        src = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+        cx = min(max(0, round(x / div)), plane.width - dst.shape[1])
+        cy = min(max(0, round(y / div)), plane.height - dst.shape[0])
+        dst[:] = src[cy : cy + dst.shape[0], cx : cx + dst.shape[1]]
     return out
 
 
@@ -267,7 +283,7 @@ def transition(
         size = (canvas.width, canvas.height)
         w, h = size[0] / zoom, size[1] / zoom
         box = ((size[0] - w) / 2, (size[1] - h) / 2, (size[0] + w) / 2, (size[1] + h) / 2)
-        return blend(resize_box(a, size, box, size), b, weight)
+        return blend(resize_box(a, box, size), b, weight)
     if kind in ("wipe_left", "wipe_right", "slide_left", "slide_right"):
         return _sideways(kind, a, b, progress, canvas)
     return b  # "none": a cut
@@ -302,23 +318,25 @@ class PhotoSource:
 
     def __init__(self, clip: Clip, canvas: Canvas) -> None:
         self.clip, self.canvas = clip, canvas
-        self.still = clip.motion == "static"
-        self.big = canvas if self.still else canvas.scaled(KEN_BURNS_ZOOM)
+        still = clip.motion == "static"
+        big = canvas if still else canvas.scaled(KEN_BURNS_ZOOM)
         try:
-            self.buf = load_photo(clip.path, self.big)
+            self.buf = load_photo(clip.path, big)
         except (OSError, ValueError) as exc:
             raise RenderError(
                 f"Cannot read the photo {clip.label}: {exc}. Upload it again."
             ) from exc
+        # With motion, swscale reads the enlarged photo as a VideoFrame: converted once, here.
+        self.moving = None if still else av.VideoFrame.from_ndarray(self.buf, format="yuv420p")
 
     def frame(self, index: int) -> tuple[Hashable, np.ndarray]:
-        if self.still:
+        if self.moving is None:
             return (self.clip,), self.buf  # the same key: the frame is reused
-        clip, big = self.clip, self.big
+        clip, big = self.clip, self.moving
         progress = min(1.0, (index - clip.start) / max(1, clip.end - clip.start - 1))
         box = ken_burns_box(clip.motion, progress, (big.width, big.height))
         size = (self.canvas.width, self.canvas.height)
-        return (clip, index), resize_box(self.buf, (big.width, big.height), box, size)
+        return (clip, index), scale_crop(big, box, size)
 
     def close(self) -> None:
         pass

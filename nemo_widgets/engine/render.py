@@ -9,12 +9,16 @@ photo is decoded once; frames that repeat (a still photo between transitions) re
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import numpy as np
@@ -24,7 +28,7 @@ from .titles import Title, make_title, parse_color
 
 __all__ = ["RENDERER_VERSION", "RenderError", "RenderResult", "compose_frames", "render"]
 
-RENDERER_VERSION = "1"  # bump whenever the same draft and media would render differently
+RENDERER_VERSION = "2"  # bump whenever the same draft and media would render differently
 
 AUDIO_RATE = 44100
 AUDIO_BIT_RATE = 192_000
@@ -32,6 +36,7 @@ AAC_FRAME = 1024
 BT709 = 1  # AVCOL_PRI_BT709 / AVCOL_TRC_BT709 / AVCOL_SPC_BT709
 TV_RANGE = 1  # AVCOL_RANGE_MPEG
 PROGRESS_INTERVAL = 0.1  # seconds between on_progress calls
+QUEUE_FRAMES = 3  # frames composed ahead of the encoder: enough to overlap, little memory
 
 
 @dataclass(frozen=True)
@@ -233,24 +238,75 @@ def _encode(
     with av.open(str(path), "w", format="mp4", container_options=options) as box:
         video = _video_stream(box, job.canvas, job.fps, preset, crf)
         audio = AudioWriter(box, music) if music is not None else None
-        frame: av.VideoFrame | None = None
         reported = time.monotonic()
-        for index, (changed, buf) in enumerate(job.frames_with_titles()):
-            if changed or frame is None:
-                frame = av.VideoFrame.from_ndarray(buf, format="yuv420p")
-                frame.time_base = Fraction(1, job.fps)
-            frame.pts = index  # a repeated frame is the same VideoFrame with a new pts
-            box.mux(video.encode(frame))
-            if audio:
-                audio.write_until(round((index + 1) * AUDIO_RATE / job.fps))
-            if on_progress and time.monotonic() - reported >= PROGRESS_INTERVAL:
-                reported = time.monotonic()
-                on_progress(index + 1, job.frames)
+        # Frames are composed in a second thread while this one encodes: swscale, numpy and
+        # x264 all release the GIL, so composing overlaps the encoder instead of adding to it.
+        with closing(_in_background(_video_frames(job))) as frames:
+            for index, frame in enumerate(frames):
+                frame.pts = index  # a repeated frame is the same VideoFrame with a new pts
+                box.mux(video.encode(frame))
+                if audio:
+                    audio.write_until(round((index + 1) * AUDIO_RATE / job.fps))
+                if on_progress and time.monotonic() - reported >= PROGRESS_INTERVAL:
+                    reported = time.monotonic()
+                    on_progress(index + 1, job.frames)
         box.mux(video.encode(None))
         if audio:
             audio.finish()
     if on_progress:
         on_progress(job.frames, job.frames)
+
+
+def _video_frames(job: _Job) -> Generator[av.VideoFrame, None, None]:
+    """Each frame to encode; a frame that repeats the one before is the same ``VideoFrame``."""
+    frame: av.VideoFrame | None = None
+    with closing(job.frames_with_titles()) as frames:
+        for changed, buf in frames:
+            if changed or frame is None:
+                frame = av.VideoFrame.from_ndarray(buf, format="yuv420p")
+                frame.time_base = Fraction(1, job.fps)
+            yield frame
+
+
+T = TypeVar("T")
+
+
+def _in_background(items: Generator[T, None, None], size: int = QUEUE_FRAMES) -> Iterator[T]:
+    """``items``, produced by a thread at most ``size`` ahead; its errors are raised here."""
+    ready: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():  # the consumer may give up: never block forever
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def produce() -> None:
+        try:
+            with closing(items):
+                for item in items:
+                    if not put(item):
+                        return
+        except BaseException as exc:  # handed over, raised in the consumer
+            put(exc)
+        else:
+            put(end)
+
+    thread = threading.Thread(target=produce, name="compose", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _video_stream(

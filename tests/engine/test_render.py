@@ -244,6 +244,29 @@ def test_ken_burns_zooms_and_pans_smoothly(tmp_path):
     assert steps.max() < 0.5 and steps.min() > -3  # no jumps: sub-pixel steps every frame
 
 
+def test_ken_burns_moves_steadily_frame_by_frame(tmp_path):
+    # At 30 fps the view is cut at whole pixels: a zoom grows in small steps and never shrinks
+    # back, its centre holds still, and a pan moves the same way every frame, at most 2 px.
+    media = photos(tmp_path, 1)
+
+    def disc_columns(motion: str) -> list[np.ndarray]:
+        draft = make_draft([{"mid": "m0", "d": 2000, "motion": motion}], fps=30)
+        frames = decode(render(draft, media, tmp_path / f"{motion}.mp4").path)
+        return [np.flatnonzero(disc_pixels(frame).any(axis=0)) for frame in frames]
+
+    zoom = disc_columns("zoom_in")
+    widths = np.array([len(cols) for cols in zoom])
+    steps = np.diff(widths)
+    assert steps.min() >= -1 and steps.max() <= 3  # no jumps (1 px of codec noise allowed)
+    assert np.all(np.diff(widths[::5]) >= 0)  # growing over any few frames
+    assert widths[-1] > widths[0] * 1.08
+    centres = np.array([cols.mean() for cols in zoom])
+    assert np.abs(centres - centres[0]).max() <= 1.0
+    pan = np.diff([cols.mean() for cols in disc_columns("pan_right")])
+    assert pan.min() >= -2 and pan.max() <= 0  # the picture only ever moves left, steadily
+    assert pan.sum() < -30
+
+
 def test_video_segment_follows_its_source_from_its_in_point(tmp_path):
     clip = make_video(tmp_path / "clip.mp4", 2.0, colors=(PALETTE[2], PALETTE[3]))
     media = {"v": clip, **photos(tmp_path, 1)}
