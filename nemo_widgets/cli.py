@@ -19,8 +19,8 @@ def _info(args: argparse.Namespace) -> int:
     backend = settings.backend
     if settings.base_url == LOCAL:
         backend = f"local engine, started on first use (data: {default_data_dir()})"
-        why = "no NEMO_TOKEN or NEMO_API_URL is set" if not settings.token else ""
-        backend += f"\n              because {why}" if why else ""
+        if not settings.token:
+            backend += "\n              because no NEMO_TOKEN or NEMO_API_URL is set"
     print(f"backend:      {backend}")
     print(f"token:        {token}")
     print(f"config dir:   {settings.config_dir}")

@@ -132,12 +132,11 @@ class RenderQueue:
         record = self.store.render(render_id)
         assert record is not None
         target = self.store.render_path(record.cache_key)
-        if target.exists():  # the same video was rendered before: no work at all
+        if target.exists():  # the same video was rendered meanwhile: no work at all
+            earlier = self.store.completed_render_with_key(record.cache_key)
+            frames = earlier.frames_total if earlier else 0
             self.store.update_render(
-                render_id,
-                status="completed",
-                frames_done=record.frames_total or 1,
-                frames_total=record.frames_total or 1,
+                render_id, status="completed", frames_done=frames, frames_total=frames
             )
             return
         media = self._media_paths(record)
@@ -153,6 +152,9 @@ class RenderQueue:
         sender.close()
         outcome = self._follow(render_id, child, receiver)
         receiver.close()
+        # A child that was killed could not remove its unfinished file.
+        for leftover in target.parent.glob(f".{target.name}.*.part"):
+            leftover.unlink(missing_ok=True)
         self.store.update_render(render_id, **outcome)
 
     def _follow(

@@ -7,9 +7,10 @@ import time
 
 
 def crash(draft, media, out, *, on_progress=None):
-    """A native crash: the process ends without a word."""
+    """A native crash half-way: the process ends without a word, its unfinished file left."""
     if on_progress:
         on_progress(1, 10)
+    out.with_name(f".{out.name}.dead.part").write_bytes(b"half a video")
     os._exit(3)
 
 

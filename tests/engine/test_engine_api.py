@@ -527,6 +527,7 @@ async def test_a_crashing_renderer_fails_the_job_not_the_server(start_engine, ph
         with pytest.raises(RenderFailed, match="stopped unexpectedly"):
             await nemo.wait_render(job)
         assert (await nemo.state(session.session_id)).draft == draft  # still serving
+    assert list((engine.data_dir / "renders").iterdir()) == []  # no unfinished file left
 
 
 async def test_a_hanging_renderer_is_stopped_at_the_timeout(start_engine, photos):
@@ -578,3 +579,5 @@ async def test_without_token_or_url_the_client_uses_the_local_engine(photos):
         session = await nemo.create_session()
         await nemo.upload(session.session_id, photos[0])
         assert (await nemo.credits()).unlimited
+        # Claim links open on the engine, which serves the project's page.
+        assert (await nemo.claim_link(session)).startswith(f"{nemo.base_url}/workspace/claim")

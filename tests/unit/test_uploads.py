@@ -38,7 +38,12 @@ def test_sniff_mp3_frame_sync_without_id3():
     assert sniff(b"\xff\xfb\x90\x64\x00") == "mp3"
 
 
-@pytest.mark.parametrize("head", [b"", b"hello world", b"%PDF-1.7", b"PK\x03\x04", b"\x00" * 16])
+AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf"
+
+
+@pytest.mark.parametrize(
+    "head", [b"", b"hello world", b"%PDF-1.7", b"PK\x03\x04", b"\x00" * 16, AVIF]
+)
 def test_sniff_refuses_other_content(head):
     assert sniff(head) is None
 
