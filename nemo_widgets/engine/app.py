@@ -38,7 +38,7 @@ from ..config import MAX_UPLOAD_BYTES
 from . import adk, director
 from .draft import validate as validate_draft
 from .errors import ApiError
-from .jobs import RenderQueue, cache_key
+from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
@@ -65,7 +65,7 @@ class EngineConfig:
     url_timeout: float = 120.0  # whole download of one URL upload
     render_workers: int = 1
     render_timeout: float = 900.0
-    renderer: str = "nemo_widgets.engine.render:render"
+    renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child
     director: Callable[..., director.Edit] = director.direct
 
 
