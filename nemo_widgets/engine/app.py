@@ -140,8 +140,13 @@ class Engine:
         ]
 
 
+def base_url(request: Request) -> str:
+    """This engine's URL as the client reached it (a restart may change the port)."""
+    return str(request.base_url).rstrip("/")
+
+
 def media_url(request: Request, mid: str, filename: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/media/{mid}/{quote(filename)}"
+    return f"{base_url(request)}/media/{mid}/{quote(filename)}"
 
 
 def video_info(request: Request, mid: str, info: dict[str, Any]) -> dict[str, Any]:
@@ -366,20 +371,19 @@ async def _run_turn(
     invocation = adk.Invocation()
     sid = session.session_id
     try:
-        version, draft = engine.store.draft(sid)
-        previous = engine.store.previous_draft(sid)
+        version, draft, previous = engine.store.draft_and_previous(sid)
         media = engine.media_items(request, sid)
         edit = await anyio.to_thread.run_sync(
             lambda: engine.config.director(text, draft, media, previous=previous)
         )
         changed = edit.draft is not None and (edit.undo or edit.draft != draft)
         if edit.undo and changed:
-            saved = version - 1 if engine.store.undo_draft(sid, based_on=version) else None
+            stored = engine.store.undo_draft(sid, based_on=version)
         elif changed:
-            saved = engine.store.save_draft(sid, edit.draft, text, based_on=version)
+            stored = engine.store.save_draft(sid, edit.draft, text, based_on=version) is not None
         else:
-            saved = version
-        if saved is None:
+            stored = True
+        if not stored:
             return [adk.error_event("the draft changed during this turn: send the message again")]
         if budget is not None and not changed:
             engine.store.spend(user_id, -TURN_COST)  # only edits cost credits
@@ -438,8 +442,7 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         data["completedAt"] = int(record.completed_at * 1000)
     path = engine.store.render_path(record.cache_key)
     if record.status == "completed" and path.exists():
-        base = str(request.base_url).rstrip("/")
-        url = f"{base}/outputs/{record.output_key}/{record.render_id}.mp4"
+        url = f"{base_url(request)}/outputs/{record.output_key}/{record.render_id}.mp4"
         data["outputUrl"] = url
         data["output"] = {"url": url, "size": path.stat().st_size, "format": "mp4"}
     return data

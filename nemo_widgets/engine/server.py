@@ -89,15 +89,7 @@ def run_in_thread(
     folder: Path, host: str = "127.0.0.1", port: int = 0, config: EngineConfig | None = None
 ) -> RunningEngine:
     """A new engine serving ``folder`` from a daemon thread; ``stop()`` it when done."""
-    config = config or EngineConfig()
-    sock = _bind(host, port)
-    url = f"http://{_url_host(host)}:{sock.getsockname()[1]}"
-    engine = Engine(Store(folder), config)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(engine), log_level="warning", lifespan="on", timeout_graceful_shutdown=3
-        )
-    )
+    sock, url, server = _prepare(folder, host, port, config or EngineConfig(), "warning")
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="nemo-engine", daemon=True
     )
@@ -116,21 +108,25 @@ def run_in_thread(
 def serve(host: str, port: int, data_dir: Path | None, credits: float | None) -> None:
     """Serve in the foreground until interrupted (``nemo-widgets serve``)."""
     folder = (data_dir or default_data_dir()).expanduser().resolve()
-    sock = _bind(host, port)
-    url = f"http://{_url_host(host)}:{sock.getsockname()[1]}"
-    engine = Engine(Store(folder), _config(None, credits))
+    sock, url, server = _prepare(folder, host, port, _config(None, credits), "info")
     print(f"nemo-widgets local engine on {url}")
     print(f"  data:    {folder}")
     print(f"  credits: {'unlimited' if credits is None else f'{credits:g} per user'}")
     print(f"  use it:  NEMO_API_URL={url}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         print("  note:    anyone who can reach this address can use the engine and see uploads")
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(engine), log_level="info", lifespan="on", timeout_graceful_shutdown=3
-        )
-    )
     server.run(sockets=[sock])
+
+
+def _prepare(
+    folder: Path, host: str, port: int, config: EngineConfig, log_level: str
+) -> tuple[socket.socket, str, uvicorn.Server]:
+    """The listening socket (bound first, so the URL is known), the URL, the server to run."""
+    sock = _bind(host, port)
+    url = f"http://{_url_host(host)}:{sock.getsockname()[1]}"
+    app = create_app(Engine(Store(folder), config))
+    config_ = uvicorn.Config(app, log_level=log_level, lifespan="on", timeout_graceful_shutdown=3)
+    return sock, url, uvicorn.Server(config_)
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -324,15 +324,19 @@ class Store:
 
     def draft(self, session_id: str) -> tuple[int, dict[str, Any]]:
         """(version, draft) of the current draft; (0, {}) before the first edit."""
-        rows = self._current_drafts(session_id, limit=1)
-        return (rows[0][0], rows[0][1]) if rows else (0, {})
+        version, draft, _ = self.draft_and_previous(session_id)
+        return version, draft
 
-    def previous_draft(self, session_id: str) -> dict[str, Any] | None:
-        """The draft before the current one (what undo returns to), or None."""
+    def draft_and_previous(
+        self, session_id: str
+    ) -> tuple[int, dict[str, Any], dict[str, Any] | None]:
+        """(version, draft) as :meth:`draft`, and the draft before it: what undo returns to
+        ({} before the first edit, None when there is nothing to undo)."""
         rows = self._current_drafts(session_id, limit=2)
         if not rows:
-            return None
-        return rows[1][1] if len(rows) == 2 else {}
+            return 0, {}, None
+        previous = rows[1][1] if len(rows) == 2 else {}
+        return rows[0][0], rows[0][1], previous
 
     def _current_drafts(self, session_id: str, limit: int) -> list[tuple[int, dict[str, Any]]]:
         rows = self._read(

@@ -88,10 +88,10 @@ def test_undo_keeps_the_history(store):
     sid = store.create_session("u", "p", "en").session_id
     store.save_draft(sid, {"d": 1}, "one", based_on=0)
     store.save_draft(sid, {"d": 2}, "two", based_on=1)
-    assert store.previous_draft(sid) == {"d": 1}
+    assert store.draft_and_previous(sid)[2] == {"d": 1}
     assert store.undo_draft(sid, based_on=2)
     assert store.draft(sid) == (1, {"d": 1})
-    assert store.previous_draft(sid) == {}
+    assert store.draft_and_previous(sid)[2] == {}
     assert not store.undo_draft(sid, based_on=2)  # already moved on
     store.save_draft(sid, {"d": 3}, "three", based_on=1)
     assert [(h["version"], h["undone"]) for h in store.draft_history(sid)] == [
