@@ -96,6 +96,7 @@ def make_audio(path: Path, seconds: float = 3.0, *, rate: int = 44100, tone: flo
         sample_format = "s16" if codec == "pcm_s16le" else stream.codec_context.format.name
         samples = np.vstack([wave, wave])
         block = 1152 if codec == "mp3" else 1024
+        resampler = av.AudioResampler(format=sample_format, layout="stereo", rate=rate)
         for start in range(0, samples.shape[1], block):
             chunk = samples[:, start : start + block]
             frame = av.AudioFrame.from_ndarray(
@@ -103,14 +104,10 @@ def make_audio(path: Path, seconds: float = 3.0, *, rate: int = 44100, tone: flo
             )
             frame.sample_rate = rate
             if sample_format != "fltp":
-                frame = av.AudioResampler(
-                    format=sample_format, layout="stereo", rate=rate
-                ).resample(frame)[0]
+                frame = resampler.resample(frame)[0]
             frame.pts = None
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+            _encode(container, stream, frame)
+        _encode(container, stream, None)
     return path
 
 
@@ -132,11 +129,15 @@ def make_video(
         for index in range(frames):
             color = colors[min(len(colors) - 1, index * len(colors) // frames)]
             frame = av.VideoFrame.from_ndarray(photo_array(size, color), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+            _encode(container, stream, frame)
+        _encode(container, stream, None)
     return path
+
+
+def _encode(container, stream, frame) -> None:
+    """Encode ``frame`` (None flushes) and write what comes out."""
+    for packet in stream.encode(frame):
+        container.mux(packet)
 
 
 def make_animated_gif(
