@@ -38,7 +38,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.media_factory
 
-from nemo_widgets.engine.render import compose_frames, render
+from nemo_widgets.engine.compose import Canvas
+from nemo_widgets.engine.render import _video_stream, compose_frames, render
 from tests.media_factory import PALETTE, make_audio, make_photo
 
 TITLE = "Summer Trip 2026"
@@ -53,6 +54,11 @@ def job_config(quick: bool) -> dict:
     return {"width": 1920, "height": 1080, "fps": 30, "scale": 1.0, "d": 3800, "tr": 1000}
 
 
+def job_seconds(config: dict) -> float:
+    """The slideshow's length: 5 photos, 4 transitions overlapping their neighbours."""
+    return (5 * config["d"] - 4 * config["tr"]) / 1000
+
+
 def make_media(folder: Path, config: dict) -> dict[str, Path]:
     def size(width: int, height: int) -> tuple[int, int]:
         return round(width * config["scale"]), round(height * config["scale"])
@@ -63,8 +69,7 @@ def make_media(folder: Path, config: dict) -> dict[str, Path]:
     for index, (shape, suffix) in enumerate(shapes):
         path = folder / f"photo{index}{suffix}"
         media[f"m{index}"] = make_photo(path, size(*shape), PALETTE[index], detail=True, seed=index)
-    seconds = (5 * config["d"] - 4 * config["tr"]) / 1000
-    media["song"] = make_audio(folder / "song.mp3", seconds + 5, tone=330.0)
+    media["song"] = make_audio(folder / "song.mp3", job_seconds(config) + 5, tone=330.0)
     return media
 
 
@@ -107,11 +112,11 @@ def run_floor(work: Path, variant: str, config: dict) -> None:
         (work / f"{variant}.yuv").open("rb") as raw,
         av.open(str(work / "floor.mp4"), "w", container_options={"movflags": "+faststart"}) as box,
     ):
-        stream = box.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "20"})
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        context = stream.codec_context
-        context.thread_type = "FRAME"
-        context.colorspace = context.color_primaries = context.color_trc = context.color_range = 1
+        # The engine's own stream set-up (render's defaults: veryfast, CRF 20), so that the
+        # preset, CRF, threads and colour tags cannot drift apart.
+        stream = _video_stream(
+            box, Canvas(width, height, "contain", (0, 0, 0)), fps, "veryfast", 20
+        )
         index = 0
         while raw.readinto(planes) == planes.nbytes:
             frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
@@ -303,7 +308,7 @@ def main() -> None:
                     times[role].append(seconds)
                     rss[role].append(peak)
             rows += report(variant, times, rss, "moviepy" in roles)
-    frames = round((5 * config["d"] - 4 * config["tr"]) / 1000 * config["fps"])
+    frames = round(job_seconds(config) * config["fps"])
     print(
         f"Render of a {frames / config['fps']:.0f} s {config['width']}x{config['height']} "
         f"{config['fps']} fps slideshow, 5 photos, crossfades; medians of {reps} run(s), "

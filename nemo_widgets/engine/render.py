@@ -24,6 +24,7 @@ import av
 import numpy as np
 
 from .compose import MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
+from .draft import AUDIO, TEXT, VISUAL
 from .titles import Title, make_title, parse_color
 
 __all__ = ["RENDERER_VERSION", "RenderError", "RenderResult", "compose_frames", "render"]
@@ -61,7 +62,7 @@ def render(
 ) -> RenderResult:
     """Render ``draft`` to ``out`` (written atomically); ``media`` maps each mid to its file."""
     job = _Job.read(draft, media)
-    music = _mix_music(_segments(draft, 1), media, job.frames / job.fps)
+    music = _mix_music(_segments(draft, AUDIO), media, job.seconds)
     out = Path(out)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
@@ -76,7 +77,7 @@ def render(
         canvas.height,
         job.fps,
         job.frames,
-        job.frames / job.fps,
+        job.seconds,
         music is not None,
     )
 
@@ -101,13 +102,17 @@ class _Job:
     @classmethod
     def read(cls, draft: dict, media: Mapping[str, Path]) -> _Job:
         canvas, fps = _read_meta(draft.get("m") or {})
-        clips = _read_clips(_segments(draft, 0), media, fps)
+        clips = _read_clips(_segments(draft, VISUAL), media, fps)
         end_ms = draft.get("d") or max(clip.end for clip in clips) * 1000 / fps
         frames = round(float(end_ms) / 1000 * fps)
         if frames < 1:
             raise RenderError("The draft is 0 seconds long; give its segments a length.")
-        titles = [title for seg in _segments(draft, 7) if (title := make_title(seg, canvas))]
+        titles = [title for seg in _segments(draft, TEXT) if (title := make_title(seg, canvas))]
         return cls(canvas, fps, frames, clips, titles)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.fps
 
     def frames_with_titles(self) -> Iterator[tuple[bool, np.ndarray]]:
         """Each frame's buffer, and whether it differs from the frame before."""
@@ -167,7 +172,7 @@ def _read_clips(segments: list[dict], media: Mapping[str, Path], fps: int) -> li
     clips: list[Clip] = []
     start_ms = 0.0
     for index, seg in enumerate(segments):
-        label = seg.get("name") or seg.get("id") or f"segment {index + 1}"
+        label = _label(seg, f"segment {index + 1}")
         path = _media_path(seg, media, label)
         tr = seg.get("tr") or {}
         tr_ms = float(tr.get("d", 0)) if index else 0.0
@@ -208,6 +213,11 @@ def _read_clips(segments: list[dict], media: Mapping[str, Path], fps: int) -> li
         )
         start_ms += length_ms
     return clips
+
+
+def _label(seg: dict, fallback: str) -> str:
+    """How messages name a segment: its name, else its id, else ``fallback``."""
+    return seg.get("name") or seg.get("id") or fallback
 
 
 def _media_path(seg: dict, media: Mapping[str, Path], label: str) -> Path:
@@ -360,7 +370,7 @@ def _mix_music(
     total = round(seconds * AUDIO_RATE)
     mix = np.zeros((2, total), np.float32)
     for index, seg in enumerate(segments):
-        label = seg.get("name") or seg.get("id") or f"music {index + 1}"
+        label = _label(seg, f"music {index + 1}")
         start = min(total, round(float(seg.get("st", 0)) / 1000 * AUDIO_RATE))
         length = round(float(seg.get("d", seconds * 1000 - seg.get("st", 0))) / 1000 * AUDIO_RATE)
         length = min(length, total - start)

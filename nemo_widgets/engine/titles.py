@@ -204,11 +204,7 @@ def _glyph(font: ImageFont.FreeTypeFont, char: str) -> tuple[tuple[int, int], by
 
 def candidate_fonts(chars: str) -> Iterator[Path]:
     """Installed font files that may have ``chars``: fontconfig's answer, then usual places."""
-    seen: set[Path] = set()
-    for path in (*_fontconfig(chars), *_globbed(FONT_GLOBS)):
-        if path not in seen:
-            seen.add(path)
-            yield path
+    yield from dict.fromkeys((*_fontconfig(chars), *_globbed(FONT_GLOBS)))
 
 
 def _fontconfig(chars: str) -> list[Path]:
@@ -246,7 +242,7 @@ def _globbed(patterns: Iterable[str]) -> tuple[Path, ...]:
 
 
 def _no_font_message(text: str, missing: str) -> str:
-    shown = "".join(missing[:10])
+    shown = missing[:10]
     if CJK.search(missing):
         package = (
             "fonts-noto-cjk (Debian/Ubuntu: sudo apt install fonts-noto-cjk; "
