@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import draft as schema
-from .draft import AUDIO, TEXT, VISUAL, seconds_text
+from .draft import AUDIO, VISUAL, seconds_text
 from .editor import Cannot, Editor, MediaItem, count_en, count_zh, zh_seconds
 from .intents import parse
 from .phrases import MOTION_NAMES, POSITION_NAMES, TRANSITION_NAMES, is_chinese
@@ -95,7 +95,7 @@ def overview(draft: dict[str, Any], zh: bool = False) -> str:
     """One or two sentences describing a whole draft, as said after building it."""
     visuals = schema.segments(draft, VISUAL)
     meta = draft.get("m", {})
-    frame = f"{meta.get('aspect', '16:9')}（{meta.get('width')}x{meta.get('height')}）"
+    aspect, size = meta.get("aspect", "16:9"), f"{meta.get('width')}x{meta.get('height')}"
     tr = next((seg["tr"] for seg in visuals[1:] if schema.transition_ms(seg) > 0), None)
     kind = tr["type"] if tr else "none"
     en_tr, zh_tr = TRANSITION_NAMES[kind]
@@ -104,12 +104,12 @@ def overview(draft: dict[str, Any], zh: bool = False) -> str:
     length = int(draft.get("d", 0))
     if zh:
         first = (
-            f"已用{count_zh(visuals)}制作了{zh_seconds(length)}的{frame}幻灯片视频，转场为{zh_tr}。"
+            f"已用{count_zh(visuals)}制作了{zh_seconds(length)}的{aspect}（{size}）幻灯片视频，"
+            f"转场为{zh_tr}。"
         )
     else:
-        frame = frame.replace("（", " (").replace("）", ")")
         first = (
-            f"Made {_article(length)} {seconds_text(length)} {frame} slideshow of "
+            f"Made {_article(length)} {seconds_text(length)} {aspect} ({size}) slideshow of "
             f"{count_en(visuals)} with {en_tr}."
         )
     extras = _extras(draft, zh)
@@ -140,16 +140,12 @@ def _extras(draft: dict[str, Any], zh: bool) -> list[str]:
     if motions:
         en, zh_name = MOTION_NAMES["ken_burns" if len(motions) > 1 else motions.pop()]
         extras.append(f"{zh_name}效果" if zh else en)
-    texts = schema.segments(draft, TEXT)
-    for seg in texts:
-        if seg.get("role") == "title":
-            en_pos, zh_pos = POSITION_NAMES.get(seg.get("pos", "bottom"), POSITION_NAMES["bottom"])
-            extras.append(
-                f"标题「{seg['text']}」（{zh_pos}）"
-                if zh
-                else f"the title “{seg['text']}” {en_pos}"
-            )
-    captions = sum(1 for seg in texts if seg.get("role") == "caption")
+    for seg in schema.texts(draft, "title"):
+        en_pos, zh_pos = POSITION_NAMES.get(seg.get("pos", "bottom"), POSITION_NAMES["bottom"])
+        extras.append(
+            f"标题「{seg['text']}」（{zh_pos}）" if zh else f"the title “{seg['text']}” {en_pos}"
+        )
+    captions = len(schema.texts(draft, "caption"))
     if captions:
         extras.append(
             f"{captions}条字幕" if zh else f"{captions} caption{'s' if captions > 1 else ''}"

@@ -102,6 +102,11 @@ def segments(draft: dict[str, Any], tt: int) -> list[dict[str, Any]]:
     return found["sg"] if found is not None else []
 
 
+def texts(draft: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The text segments playing ``role`` ("title" or "caption"), in track order."""
+    return [seg for seg in segments(draft, TEXT) if seg.get("role") == role]
+
+
 def ensure_track(draft: dict[str, Any], tt: int) -> dict[str, Any]:
     """The track of type ``tt``, created empty in schema order (visual, audio, text) if missing."""
     found = track(draft, tt)
@@ -504,8 +509,8 @@ def facts(draft: dict[str, Any]) -> dict[str, str]:
     meta = draft.get("m", {})
     visuals = segments(draft, VISUAL)
     transitions = sorted({_transition_text(seg) for seg in visuals[1:]})
-    title = next((s for s in segments(draft, TEXT) if s.get("role") == "title"), None)
-    captions = [s for s in segments(draft, TEXT) if s.get("role") == "caption"]
+    title = next(iter(texts(draft, "title")), None)
+    captions = texts(draft, "caption")
     music = segments(draft, AUDIO)
     return {
         "length": seconds_text(int(draft.get("d", 0))),

@@ -57,6 +57,21 @@ def _photo_word(number: int, name: str, zh: bool) -> str:
     return f"第{number}张（{name}）" if zh else f"photo {number} ({name})"
 
 
+def _visual_segment(
+    item: MediaItem, seg_id: str, transition: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A new visual segment showing the photo or video upload ``item``."""
+    return schema.visual_segment(
+        seg_id,
+        kind="video" if item.kind == "video" else "image",
+        mid=item.mid,
+        src=item.url,
+        name=item.name,
+        duration_ms=round(item.duration * 1000) if item.duration else None,
+        transition=transition,
+    )
+
+
 class Editor:
     """Applies operations to a private copy of the draft and words what it did."""
 
@@ -181,11 +196,6 @@ class Editor:
             for seg in self.visuals[1:]:
                 seg["tr"]["d"] = self.wanted_transition_ms
 
-    def ensure_draft(self) -> None:
-        """Build from the uploads when there is nothing to edit yet."""
-        if not self.visuals:
-            self.op_build({"op": "build"})
-
     # ------------------------------------------------------------------ building
 
     def op_build(self, op: dict[str, Any]) -> None:
@@ -218,17 +228,8 @@ class Editor:
                 draft["m"][key] = old_meta[key]  # starting over keeps the frame asked for
         photos = draft["t"][0]["sg"]
         for item in chosen:
-            duration = round(item.duration * 1000) if item.duration else None
-            segment = schema.visual_segment(
-                schema.next_id(draft),
-                kind="video" if item.kind == "video" else "image",
-                mid=item.mid,
-                src=item.url,
-                name=item.name,
-                duration_ms=duration,
-                transition=DEFAULT_TRANSITION if photos else None,
-            )
-            photos.append(segment)
+            transition = DEFAULT_TRANSITION if photos else None
+            photos.append(_visual_segment(item, schema.next_id(draft), transition))
         self.draft = schema.relayout(draft)
         self.built = True
         self.numbering = [seg["id"] for seg in self.visuals]
@@ -286,18 +287,8 @@ class Editor:
         index = self.position_of(seg_id)
         old = self.visuals[index]
         before, what = self.length, self.describe_photo(seg_id)
-        duration = round(item.duration * 1000) if item.duration else None
-        kind = "video" if item.kind == "video" else "image"
-        new = schema.visual_segment(
-            seg_id,
-            kind=kind,
-            mid=item.mid,
-            src=item.url,
-            name=item.name,
-            duration_ms=duration,
-            transition=old.get("tr"),
-        )
-        if kind == "image" and old.get("kind") == "image":
+        new = _visual_segment(item, seg_id, old.get("tr"))
+        if new["kind"] == "image" and old.get("kind") == "image":
             new["d"], new["motion"] = old["d"], old.get("motion", "static")
         self.visuals[index] = new
         schema.relayout(self.draft)
@@ -328,19 +319,28 @@ class Editor:
 
     # ------------------------------------------------------------------ frame
 
-    def op_set_aspect(self, op: dict[str, Any]) -> None:
+    def resize(self, aspect: str, resolution: int, label: str) -> tuple[int, int] | None:
+        """Give the frame ``aspect`` at ``resolution``; the new size, or None (with a note
+        naming ``label``, "9:16" or "720p") when the frame has that size already."""
         meta = self.draft["m"]
-        aspect = op["aspect"]
-        width, height = schema.canvas_size(aspect, schema.resolution_of(self.draft))
-        platform = op.get("platform")
+        width, height = schema.canvas_size(aspect, resolution)
         if (meta.get("width"), meta.get("height")) == (width, height):
             if not self.built:  # a new video says its size anyway
                 self.note(
-                    f"The video is already {aspect} ({width}x{height}).",
-                    f"视频已经是{aspect}（{width}x{height}）。",
+                    f"The video is already {label} ({width}x{height}).",
+                    f"视频已经是{label}（{width}x{height}）。",
                 )
-            return
+            return None
         meta.update(aspect=aspect, width=width, height=height)
+        return width, height
+
+    def op_set_aspect(self, op: dict[str, Any]) -> None:
+        aspect = op["aspect"]
+        size = self.resize(aspect, schema.resolution_of(self.draft), aspect)
+        if size is None:
+            return
+        width, height = size
+        platform = op.get("platform")
         en_for = f" for {platform}" if platform else ""
         zh_for = f"，适合{platform}" if platform else ""
         self.change(
@@ -361,17 +361,13 @@ class Editor:
                 f"I can make 720p or 1080p videos, not {wanted}p.",
                 f"只能做720p或1080p的视频，不支持{wanted}p。",
             )
-        meta = self.draft["m"]
-        aspect = meta.get("aspect") if meta.get("aspect") in schema.ASPECTS else "16:9"
-        width, height = schema.canvas_size(aspect, wanted)
-        if (meta.get("width"), meta.get("height")) == (width, height):
-            if not self.built:  # a new video says its size anyway
-                self.note(
-                    f"The video is already {wanted}p ({width}x{height}).",
-                    f"视频已经是{wanted}p（{width}x{height}）。",
-                )
+        aspect = self.draft["m"].get("aspect")
+        if aspect not in schema.ASPECTS:
+            aspect = schema.DEFAULT_ASPECT
+        size = self.resize(aspect, wanted, f"{wanted}p")
+        if size is None:
             return
-        meta.update(width=width, height=height, aspect=aspect)
+        width, height = size
         self.change(
             f"Set the resolution to {wanted}p ({width}x{height}).",
             f"已把分辨率设为{wanted}p（{width}x{height}）。",
@@ -532,9 +528,7 @@ class Editor:
         return schema.ensure_track(self.draft, TEXT)["sg"]
 
     def title(self) -> dict[str, Any] | None:
-        return next(
-            (s for s in schema.segments(self.draft, TEXT) if s.get("role") == "title"), None
-        )
+        return next(iter(schema.texts(self.draft, "title")), None)
 
     def op_set_title(self, op: dict[str, Any]) -> None:
         if "text" not in op:
@@ -608,17 +602,17 @@ class Editor:
         )
 
     def op_remove_captions(self, op: dict[str, Any]) -> None:
-        texts = schema.segments(self.draft, TEXT)
-        if not any(s.get("role") == "caption" for s in texts):
+        if not schema.texts(self.draft, "caption"):
             self.note("There are no captions to remove.", "没有可删除的字幕。")
             return
+        texts = self.text_track()
         texts[:] = [s for s in texts if s.get("role") != "caption"]
         schema.relayout(self.draft)
         self.change("Removed the captions.", "已删除所有字幕。")
 
     def op_text_position(self, op: dict[str, Any]) -> None:
         role = "title" if op["target"] == "title" else "caption"
-        found = [s for s in schema.segments(self.draft, TEXT) if s.get("role") == role]
+        found = schema.texts(self.draft, role)
         if not found:
             self.fail(
                 f"There is no {op['target']} to move yet.",
@@ -700,17 +694,16 @@ class Editor:
                 f"The volume goes from 0 to 100%, not {percent:g}%.",
                 f"音量范围是0到100%，不能是{percent:g}%。",
             )
-        self.set_volume(percent)
+        music = self.need_music()
+        if music is not None:
+            self.set_volume(music, percent)
 
     def op_music_step(self, op: dict[str, Any]) -> None:
         music = self.need_music()
         if music is not None:
-            self.set_volume(min(100, max(5, round(music["vol"] * 100) + op["percent"])))
+            self.set_volume(music, min(100, max(5, round(music["vol"] * 100) + op["percent"])))
 
-    def set_volume(self, percent: float) -> None:
-        music = self.need_music()
-        if music is None:
-            return
+    def set_volume(self, music: dict[str, Any], percent: float) -> None:
         old = round(music["vol"] * 100)
         music["vol"] = round(percent / 100, 3)
         self.change(
@@ -738,16 +731,13 @@ class Editor:
         )
 
     def apply(self, ops: list[dict[str, Any]]) -> None:
-        """Apply ``ops`` (already in order); builds first when the draft is empty."""
-        if ops and ops[0]["op"] != "build":
-            self.ensure_draft()
+        """Apply ``ops`` (already in order: a build comes first); builds from the uploads first
+        when the draft is empty. No operation leaves the video without a segment."""
+        if ops and ops[0]["op"] != "build" and not self.visuals:
+            self.op_build({"op": "build"})
         self.numbering = [seg["id"] for seg in self.visuals]
         for op in ops:
-            if op["op"] == "build":
-                self.op_build(op)
-            else:
-                self.ensure_draft()
-                getattr(self, f"op_{op['op']}")(op)
+            getattr(self, f"op_{op['op']}")(op)
 
 
 _PLACES = {"top": "top", "center": "centre", "bottom": "bottom"}

@@ -88,6 +88,12 @@ def _duration_ms(match: re.Match[str]) -> int:
     raise ValueError("no length in this match")
 
 
+def _first(match: re.Match[str], *names: str) -> str:
+    """The text of the first of the named groups that took part in ``match``: the groups one
+    pattern's alternatives capture the same thing in ("a" in English, "b" in Chinese...)."""
+    return next(match.group(name) for name in names if match.group(name))
+
+
 def _ref_number(text: str) -> int:
     """1-based photo number of a ``_REF`` match; -1 means the last one."""
     if "最后" in text or re.search(r"\blast\b", text):
@@ -126,20 +132,21 @@ class _Parser:
     def quote(self, placeholder: str) -> str:
         return self.quotes[int(PLACEHOLDER.search(placeholder).group(1))]  # type: ignore[union-attr]
 
-    def clause_after(self, match: re.Match[str]) -> tuple[int, str]:
-        """The rest of the match's clause: its offset and text (up to the next comma, "and")."""
+    def find_after(self, match: re.Match[str], pattern: str) -> re.Match[str] | None:
+        """The first match of ``pattern`` in the rest of ``match``'s clause (up to the next
+        comma or "and"); marked as used."""
         rest = self.text[match.end() :]
         stop = re.search(_BREAK, rest)
-        return match.end(), rest[: stop.start()] if stop else rest
+        found = re.search(pattern, rest[: stop.start()] if stop else rest)
+        if found is not None:
+            offset = match.end()
+            self.taken.append((offset + found.start(), offset + found.end()))
+        return found
 
     def position_after(self, match: re.Match[str]) -> str | None:
         """A position ("at the top", "顶部") in the clause after ``match``; marked as used."""
-        offset, clause = self.clause_after(match)
-        found = re.search(_POS, clause)
-        if found is None:
-            return None
-        self.taken.append((offset + found.start(), offset + found.end()))
-        return POSITION_WORDS[found.group()]
+        found = self.find_after(match, _POS)
+        return POSITION_WORDS[found.group()] if found else None
 
 
 def parse(message: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -227,7 +234,7 @@ def _parse_photo_ops(p: _Parser) -> None:
         rf"|(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:交换|互换|调换)"
     )
     for m in p.find(swap_refs):
-        a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+        a, b = _first(m, "a", "c"), _first(m, "b", "d")
         p.add(m, {"op": "swap", "photos": [_ref_number(a), _ref_number(b)]})
     _parse_moves(p)
     removes = (
@@ -243,7 +250,7 @@ def _parse_photo_ops(p: _Parser) -> None:
         rf"|把?\s*(?P<c>{_REF})\s*(?:删除|删掉|删了|去掉|移除|拿掉)"
     )
     for m in p.find(remove):
-        ref = m.group("a") or m.group("b") or m.group("c")
+        ref = _first(m, "a", "b", "c")
         p.add(m, {"op": "remove", "photo": _ref_number(ref)})
     _parse_replace(p)
     reverse = (
@@ -264,8 +271,8 @@ def _parse_moves(p: _Parser) -> None:
         rf"|{_REF}\s*(?:前面|后面|之前|之后)|第\d+(?:张|个|位)?)"
     )
     for m in p.find(move):
-        ref = m.group("a") or m.group("b") or m.group("c")
-        where = m.group("to") or m.group("to2") or m.group("to3")
+        ref = _first(m, "a", "b", "c")
+        where = _first(m, "to", "to2", "to3")
         op: dict[str, Any] = {"op": "move", "photo": _ref_number(ref)}
         target = re.search(
             rf"(before|after|前|后)\D*?(?P<r>{_REF})|(?P<r2>{_REF})\s*(前|后)", where
@@ -295,8 +302,8 @@ def _parse_replace(p: _Parser) -> None:
         rf"|用\s*{source.replace('with', 'w3')}\s*替换\s*(?P<c>{_REF})"
     )
     for m in p.find(replace):
-        ref = m.group("a") or m.group("b") or m.group("c")
-        spec = m.group("with") or m.group("w2") or m.group("w3")
+        ref = _first(m, "a", "b", "c")
+        spec = _first(m, "with", "w2", "w3")
         op: dict[str, Any] = {"op": "replace", "photo": _ref_number(ref)}
         if PLACEHOLDER.fullmatch(spec):
             op["with"] = p.quote(spec)
@@ -387,7 +394,7 @@ def _parse_music(p: _Parser) -> None:
         rf"|(?P<n2>{_NUM})\s*%\s*(?:volume|音量)"
     )
     for m in p.find(volume):
-        p.add(m, {"op": "music_volume", "percent": float(m.group("n") or m.group("n2"))})
+        p.add(m, {"op": "music_volume", "percent": float(_first(m, "n", "n2"))})
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+)?(?:music\s+|volume\s+)?down\b"
         r"|小声|轻一点|轻点|调低|降低音量|音量小一?点|音乐小一?点)"
@@ -433,11 +440,13 @@ def _parse_text(p: _Parser) -> None:
         rf"|(?:字幕|说明|配文)\s*(?P<q5>⟦\d+⟧)\s*(?:放在|加到|加在|给)\s*(?P<e>{_REF})"
     )
     for m in p.find(caption):
-        quote = next(m.group(k) for k in ("q", "q2", "q3", "q4", "q5") if m.group(k))
-        ref = next(m.group(k) for k in ("a", "b", "c", "d", "e") if m.group(k))
+        quote = _first(m, "q", "q2", "q3", "q4", "q5")
+        ref = _first(m, "a", "b", "c", "d", "e")
         op = {"op": "add_caption", "text": p.quote(quote), "photo": _ref_number(ref)}
         pos = p.position_after(m)
-        p.add(m, {**op, **({"pos": pos} if pos else {})})
+        if pos:
+            op["pos"] = pos
+        p.add(m, op)
     title = (
         r"\b(?:title|titled|heading|call\s+it|called|named)\s*(?::|is|as|to|=|of)?\s*(?P<q>⟦\d+⟧)"
         r"|(?P<q2>⟦\d+⟧)\s+as\s+(?:the\s+)?title"
@@ -445,15 +454,13 @@ def _parse_text(p: _Parser) -> None:
         r"|(?P<q4>⟦\d+⟧)\s*(?:作为|当)\s*标题"
     )
     for m in p.find(title):
-        quote = next(m.group(k) for k in ("q", "q2", "q3", "q4") if m.group(k))
+        quote = _first(m, "q", "q2", "q3", "q4")
         op: dict[str, Any] = {"op": "set_title", "text": p.quote(quote)}
         pos = p.position_after(m)
         if pos:
             op["pos"] = pos
-        offset, clause = p.clause_after(m)
-        lasting = re.search(rf"\bfor\s+{_DUR}", clause)
+        lasting = p.find_after(m, rf"\bfor\s+{_DUR}")
         if lasting:
-            p.taken.append((offset + lasting.start(), offset + lasting.end()))
             op["seconds"] = _duration_ms(lasting) / 1000
         p.add(m, op)
     placed = (
@@ -461,14 +468,14 @@ def _parse_text(p: _Parser) -> None:
         rf"|(?P<what2>标题|字幕)\s*(?:放|移|挪)?\s*(?:到|在)?\s*(?P<pos2>{_POS})"
     )
     for m in p.find(placed):
-        what = m.group("what") or m.group("what2")
+        what = _first(m, "what", "what2")
         target = "title" if what in ("title", "标题") else "captions"
         p.add(
             m,
             {
                 "op": "text_position",
                 "target": target,
-                "pos": POSITION_WORDS[m.group("pos") or m.group("pos2")],
+                "pos": POSITION_WORDS[_first(m, "pos", "pos2")],
             },
         )
     for m in p.find(
@@ -510,7 +517,7 @@ def _parse_frame(p: _Parser) -> None:
         rf"|帧率\s*(?P<n4>{_NUM})"
     )
     for m in p.find(fps):
-        number = next(m.group(k) for k in ("n", "n2", "n3", "n4") if m.group(k))
+        number = _first(m, "n", "n2", "n3", "n4")
         p.add(m, {"op": "set_fps", "fps": float(number)})
     cover = (
         r"\bfill\s+the\s+(?:frame|screen)\b|\bcrop(?:ped)?\s+to\s+fill\b|\bno\s+(?:black\s+)?bars\b"
@@ -530,7 +537,7 @@ def _parse_frame(p: _Parser) -> None:
         rf"|\bbackground\s+(?:to\s+|in\s+)?(?P<c2>{colours})"
     )
     for m in p.find(background):
-        p.add(m, {"op": "set_background", "color": COLOUR_WORDS[m.group("c") or m.group("c2")]})
+        p.add(m, {"op": "set_background", "color": COLOUR_WORDS[_first(m, "c", "c2")]})
 
 
 def _parse_motion(p: _Parser) -> None:

@@ -1,7 +1,7 @@
 """The director's English and Chinese vocabulary, and the normalisation of a chat message.
 
-Everything here is a table or a pure string function: the director (``director.py``) matches
-its regular expressions against the text that :func:`normalise` returns, in which
+Everything here is a table or a pure string function: the director's parser (``intents.py``)
+matches its regular expressions against the text that :func:`normalise` returns, in which
 
 * quoted text ('…', "…", “…”, ‘…’, 「…」, 『…』) is replaced by a placeholder ``⟦n⟧`` so that
   a title such as "Remove the music" is never read as an instruction;
