@@ -7,7 +7,6 @@ size limit is enforced while the bytes come in. A refused request leaves nothing
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..formats import SNIFF_BYTES
 from .errors import ApiError
-from .media import MediaRejected, check_head, safe_filename
+from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filename
 from .store import Store
 
 FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
@@ -31,19 +30,19 @@ _DRAIN_LIMIT = 1024**3
 
 
 def _unsupported(message: str) -> ApiError:
-    return ApiError(415, 4001, message)
+    return ApiError(415, UNSUPPORTED, message)
 
 
 def refused(exc: MediaRejected) -> ApiError:
     """The HTTP answer to a file the media checks refused."""
-    return ApiError(413 if exc.code == 4002 else 415, exc.code, exc.reason)
+    return ApiError(413 if exc.code == TOO_LARGE else 415, exc.code, exc.reason)
 
 
 def _too_large(name: str, limit: int) -> ApiError:
     size = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 1024:g} KB"
     return ApiError(
         413,
-        4002,
+        TOO_LARGE,
         f"{name} is larger than the {size} this engine accepts: compress or trim it, then "
         "upload it again",
     )
@@ -58,6 +57,23 @@ class Received:
     filename: str
     path: Path
     size: int = 0
+    head: bytes = b""  # the first SNIFF_BYTES, checked as soon as they are in
+
+    def write(self, chunk: bytes, out: IO[bytes], limit: int) -> None:
+        """Count, sniff and write the next bytes of the file; refuses as early as it can."""
+        self.size += len(chunk)
+        if self.size > limit:
+            raise _too_large(self.filename, limit)
+        if len(self.head) < SNIFF_BYTES:
+            self.head += chunk[: SNIFF_BYTES - len(self.head)]
+            if len(self.head) >= SNIFF_BYTES:
+                check_head(self.head, self.filename)
+        out.write(chunk)
+
+    def finish(self) -> None:
+        """Check a file shorter than the sniff window, once all of it is in."""
+        if len(self.head) < SNIFF_BYTES:
+            check_head(self.head, self.filename)
 
 
 @dataclass
@@ -67,7 +83,6 @@ class _PartState:
     header_value: bytes = b""
     file: Received | None = None
     out: IO[bytes] | None = None
-    head: bytes = b""
 
 
 class MultipartReceiver:
@@ -172,20 +187,11 @@ class MultipartReceiver:
         part = self._part
         if part.file is None or part.out is None or self._error is not None:
             return
-        chunk = data[start:end]
-        part.file.size += len(chunk)
-        if part.file.size > self.limit:
-            raise _too_large(part.file.filename, self.limit)
-        if len(part.head) < SNIFF_BYTES:
-            part.head += chunk[: SNIFF_BYTES - len(part.head)]
-            if len(part.head) >= SNIFF_BYTES:
-                check_head(part.head, part.file.filename)
-        part.out.write(chunk)
+        part.file.write(data[start:end], part.out, self.limit)
 
     def _end(self) -> None:
-        part = self._part
-        if part.file is not None and self._error is None and len(part.head) < SNIFF_BYTES:
-            check_head(part.head, part.file.filename)  # a file shorter than the sniff window
+        if self._part.file is not None and self._error is None:
+            self._part.file.finish()
         self._close_part()
 
     def _close_part(self) -> None:
@@ -232,19 +238,10 @@ async def _download(
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise _too_large(received.filename, limit)
                 received.filename = _name_from_response(response) or received.filename
-                head = b""
                 with received.path.open("wb") as out:
                     async for chunk in response.aiter_bytes():
-                        received.size += len(chunk)
-                        if received.size > limit:
-                            raise _too_large(received.filename, limit)
-                        if len(head) < SNIFF_BYTES:
-                            head += chunk[: SNIFF_BYTES - len(head)]
-                            if len(head) >= SNIFF_BYTES:
-                                check_head(head, received.filename)
-                        out.write(chunk)
-                if len(head) < SNIFF_BYTES:
-                    check_head(head, received.filename)
+                        received.write(chunk, out, limit)
+                received.finish()
     except TimeoutError:
         raise _unsupported(f"downloading {url} took longer than {deadline:.0f} s") from None
     except httpx.HTTPError as exc:
@@ -263,6 +260,4 @@ def _name_from_response(response: httpx.Response) -> str | None:
     match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)\"?", disposition, re.IGNORECASE)
     if not match:
         return None
-    with contextlib.suppress(ValueError):
-        return safe_filename(unquote(match.group(1)))
-    return None
+    return safe_filename(unquote(match.group(1)))
