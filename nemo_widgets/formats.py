@@ -40,6 +40,11 @@ FORMATS: tuple[MediaFormat, ...] = (
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 BY_EXTENSION = {ext: fmt for fmt in FORMATS for ext in fmt.extensions}
 ACCEPTED_EXTENSIONS = tuple(BY_EXTENSION)
+# "images: jpg, png, …; video: mp4, …; audio: mp3, …": what error messages list.
+ACCEPTED_TEXT = "; ".join(
+    f"{label}: " + ", ".join(fmt.name for fmt in FORMATS if fmt.category == category)
+    for category, label in (("image", "images"), ("video", "video"), ("audio", "audio"))
+)
 
 # ISO base media files (mp4, mov, m4a, heic) share one container; the brand tells them apart,
 # but real files mix brands freely, so an extension of the family accepts any non-HEIF brand.

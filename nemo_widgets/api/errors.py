@@ -7,9 +7,9 @@ before it lands here.
 
 from __future__ import annotations
 
-ACCEPTED_FORMATS_TEXT = (
-    "images: jpg, png, webp, gif, heic; video: mp4, mov, avi, webm, mkv; audio: mp3, wav, m4a, aac"
-)
+from ..formats import ACCEPTED_TEXT as ACCEPTED_FORMATS_TEXT
+
+__all__ = ["ACCEPTED_FORMATS_TEXT"]
 
 
 class NemoError(Exception):

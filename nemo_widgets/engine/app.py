@@ -271,7 +271,7 @@ async def upload(request: Request) -> Response:
         receiver = MultipartReceiver(engine.store, content_type, limit)
         received = await receiver.receive(request.stream())
     try:
-        infos = [await anyio.to_thread.run_sync(_ingest, item) for item in received]
+        infos = [await anyio.to_thread.run_sync(_ingest, item, limit) for item in received]
     except ApiError:
         for item in received:
             engine.store.discard_media(item.mid)
@@ -301,9 +301,9 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     return received
 
 
-def _ingest(item: Received) -> MediaInfo:
+def _ingest(item: Received, limit: int) -> MediaInfo:
     try:
-        return ingest(item.path, item.filename, item.folder)
+        return ingest(item.path, item.filename, item.folder, max_bytes=limit)
     except MediaRejected as exc:
         raise refused(exc) from None
 

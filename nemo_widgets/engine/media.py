@@ -34,7 +34,14 @@ import numpy as np
 from PIL import Image, ImageCms, ImageOps, ImageSequence
 
 from ..config import MAX_UPLOAD_BYTES
-from ..formats import BY_NAME, FORMATS, SNIFF_BYTES, extension_of, formats_agree, sniff
+from ..formats import (
+    ACCEPTED_TEXT,
+    BY_NAME,
+    SNIFF_BYTES,
+    extension_of,
+    formats_agree,
+    sniff,
+)
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -68,10 +75,6 @@ MAX_ANIMATION_SECONDS = 600
 MAX_VIDEO_PIXELS = 8192 * 4320
 MAX_NAME_BYTES = 200
 
-ACCEPTED_TEXT = "; ".join(
-    f"{label}: " + ", ".join(fmt.name for fmt in FORMATS if fmt.category == category)
-    for category, label in (("image", "images"), ("video", "video"), ("audio", "audio"))
-)
 
 _PIL_FORMATS = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "heic": "HEIF"}
 _ANIMATED_FORMATS = {"gif", "webp", "png"}
@@ -187,7 +190,7 @@ def check_head(head: bytes, filename: str | None) -> str:
     found = sniff(head)
     if found is None:
         raise MediaRejected(UNSUPPORTED, _not_media_reason(label, head))
-    extension = extension_of(label) if filename else ""
+    extension = extension_of(label)  # "" for a missing name: its label is "upload"
     if extension and not formats_agree(extension, found):
         what = {"image": "a photo", "video": "a video", "audio": "an audio file"}[
             BY_NAME[found].category
@@ -249,29 +252,31 @@ def _as_text(head: bytes) -> str | None:
 # --- ingest --------------------------------------------------------------------------------
 
 
-def ingest(source: Path, filename: str | None, folder: Path) -> MediaInfo:
+def ingest(
+    source: Path, filename: str | None, folder: Path, *, max_bytes: int | None = None
+) -> MediaInfo:
     """Validate ``source`` (an upload on disk) and store it render-ready in ``folder``.
 
     On success ``source`` is gone (moved or converted) and the stored file is the only file
     this wrote. Raises :class:`MediaRejected`; the caller then deletes ``folder``.
+    ``max_bytes`` is the engine's upload limit (default ``MAX_UPLOAD_BYTES``).
     """
     source, folder = Path(source), Path(folder)
     label = safe_filename(filename)
     size = source.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
+    max_bytes = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    if size > max_bytes:
         raise MediaRejected(
             TOO_LARGE,
-            f"{label} is {_amount(size)}; the limit is {_amount(MAX_UPLOAD_BYTES)}. "
+            f"{label} is {_amount(size)}; the limit is {_amount(max_bytes)}. "
             "Compress or trim it, then upload it again.",
         )
     with source.open("rb") as handle:
         fmt = check_head(handle.read(SNIFF_BYTES), filename)
     display = label if extension_of(label) else f"{label}.{fmt}"  # "upload" -> "upload.jpg"
     if BY_NAME[fmt].category == "image":
-        item = _ingest_image(source, fmt, display, folder)
-    else:
-        item = _ingest_audio_video(source, fmt, display, folder)
-    return item
+        return _ingest_image(source, fmt, display, folder)
+    return _ingest_audio_video(source, fmt, display, folder)
 
 
 def _amount(size: int) -> str:
@@ -352,26 +357,23 @@ def _register_heif() -> None:
 
 def _ingest_image(source: Path, fmt: str, label: str, folder: Path) -> MediaInfo:
     _register_heif()
+    item: MediaInfo | None = None  # None: the upload is kept as it is
     with _decoding(label, fmt, source), Image.open(source, formats=[_PIL_FORMATS[fmt]]) as image:
         _check_pixels(image, label)
+        size = image.size
         if fmt in _ANIMATED_FORMATS and getattr(image, "is_animated", False):
             item = _ingest_animation(image, fmt, label, folder)
         elif _is_render_ready(image, fmt):
-            item = _keep_photo(image, source, fmt, label, folder)
+            _prove_decodable(image)
         else:
             item = _normalise_photo(image, fmt, label, folder)
+    if item is None:  # moved, not copied, now that the source is closed
+        dest = folder / "media.jpg"
+        _store_as_is(source, dest)
+        return _photo_info(fmt, dest, label, size)
     if source != item.path:
         source.unlink(missing_ok=True)
     return item
-
-
-def _keep_photo(image: Image.Image, source: Path, fmt: str, label: str, folder: Path) -> MediaInfo:
-    width, height = image.size
-    _prove_decodable(image)
-    dest = folder / "media.jpg"
-    if source != dest:
-        shutil.copyfile(source, dest)  # not a move: the source is still open for reading
-    return MediaInfo("image", fmt, dest, label, width, height, None, None, False, _sha256(dest))
 
 
 def _normalise_photo(image: Image.Image, fmt: str, label: str, folder: Path) -> MediaInfo:
@@ -380,7 +382,11 @@ def _normalise_photo(image: Image.Image, fmt: str, label: str, folder: Path) -> 
     dest = folder / ("media.png" if fmt in ("png", "gif") else "media.jpg")
     with _removed_on_error(dest):
         _save_picture(picture, dest)
-    width, height = picture.size
+    return _photo_info(fmt, dest, label, picture.size)
+
+
+def _photo_info(fmt: str, dest: Path, label: str, size: tuple[int, int]) -> MediaInfo:
+    width, height = size
     return MediaInfo("image", fmt, dest, label, width, height, None, None, False, _sha256(dest))
 
 
@@ -408,7 +414,7 @@ def _is_render_ready(image: Image.Image, fmt: str) -> bool:
         and image.mode in ("RGB", "L")
         and _orientation(image) == 1
         and max(image.size) <= MAX_SIDE
-        and _is_srgb(image.info.get("icc_profile"))
+        and _foreign_profile(image.info.get("icc_profile")) is None
     )
 
 
@@ -467,23 +473,28 @@ def _flattened(image: Image.Image) -> Image.Image:
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _is_srgb(icc: bytes | None) -> bool:
+_ICC_ERRORS = (ImageCms.PyCMSError, OSError, ValueError, TypeError)
+
+
+def _foreign_profile(icc: bytes | None) -> ImageCms.ImageCmsProfile | None:
+    """The embedded profile unless it is sRGB; a missing or unreadable one counts as sRGB."""
     if not icc:
-        return True
+        return None
     try:
-        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc)))
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        return True  # an unreadable profile is ignored: the pixels are taken as sRGB
-    return "srgb" in description.lower()
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        description = ImageCms.getProfileDescription(profile)
+    except _ICC_ERRORS:
+        return None  # an unreadable profile is ignored: the pixels are taken as sRGB
+    return None if "srgb" in description.lower() else profile
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     """Pixels converted to sRGB through the embedded profile (Display P3, Adobe RGB, CMYK)."""
-    if icc and not _is_srgb(icc):
+    profile = _foreign_profile(icc)
+    if profile is not None:
         try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            return ImageCms.profileToProfile(image, profile, _SRGB, outputMode="RGB")
+        except _ICC_ERRORS:
             log.info("ignoring an ICC profile that does not fit the %s pixels", image.mode)
     return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
