@@ -1,12 +1,20 @@
-"""Shared fixtures: a clean environment, fast recovery timings, the loopback servers."""
+"""Shared fixtures: a clean environment, fast recovery timings, a real engine, small photos."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from nemo_widgets import AsyncNemoClient
 from tests.helpers import FAST
+from tests.media_factory import PALETTE, make_photo
+
+if TYPE_CHECKING:
+    from nemo_widgets.engine.server import RunningEngine
 
 # Tests talk to servers on 127.0.0.1 only: never through a proxy from the environment.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -30,3 +38,45 @@ def anyio_backend():
 @pytest.fixture
 def fast_timings():
     return FAST
+
+
+# -- a real engine on 127.0.0.1 and small real photos (used by engine, assistant and widget tests)
+
+EngineFactory = Callable[..., "RunningEngine"]
+
+
+@pytest.fixture
+def start_engine(tmp_path: Path) -> Iterator[EngineFactory]:
+    """Start engines on free ports (same data folder unless given); all stopped after the test."""
+    from nemo_widgets.engine.app import EngineConfig
+    from nemo_widgets.engine.server import run_in_thread
+
+    started: list[RunningEngine] = []
+
+    def start(data_dir: Path | None = None, **config: object) -> RunningEngine:
+        running = run_in_thread(data_dir or tmp_path / "engine", config=EngineConfig(**config))
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def engine(start_engine: EngineFactory) -> RunningEngine:
+    return start_engine()
+
+
+@pytest.fixture
+async def nemo(engine: RunningEngine):
+    async with AsyncNemoClient(engine.url, timings=FAST) as client:
+        yield client
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> list[Path]:
+    """Three small JPEGs in the first three colours of the palette."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    return [make_photo(folder / f"photo{n + 1}.jpg", (320, 240), PALETTE[n]) for n in range(3)]

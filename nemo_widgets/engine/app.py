@@ -61,6 +61,7 @@ class EngineConfig:
 
     budget: float | None = None  # credits per anonymous user; None is unlimited
     heartbeat_interval: float = 15.0  # seconds between SSE comments while a turn works
+    stream_pace: float = 0.03  # seconds between streamed pieces of a reply, as an agent types
     upload_limit: int = MAX_UPLOAD_BYTES
     url_timeout: float = 120.0  # whole download of one URL upload
     render_workers: int = 1
@@ -353,7 +354,7 @@ async def run_sse(request: Request) -> Response:
         session.session_id, _run_turn(request, engine, session, user_id, text, budget)
     )
     return StreamingResponse(
-        _stream_turn(turn, engine.config.heartbeat_interval, streaming),
+        _stream_turn(turn, engine.config, streaming),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -402,12 +403,12 @@ async def _run_turn(
 
 
 async def _stream_turn(
-    turn: asyncio.Task[list[dict[str, Any]]], heartbeat: float, streaming: bool
+    turn: asyncio.Task[list[dict[str, Any]]], config: EngineConfig, streaming: bool
 ) -> AsyncIterator[bytes]:
     # The turn is shielded: a client that disconnects does not undo its edit.
     while True:
         try:
-            events = await asyncio.wait_for(asyncio.shield(turn), heartbeat)
+            events = await asyncio.wait_for(asyncio.shield(turn), config.heartbeat_interval)
             break
         except asyncio.TimeoutError:
             yield adk.HEARTBEAT
@@ -415,6 +416,7 @@ async def _stream_turn(
         if streaming:
             for partial in adk.partials(event):
                 yield adk.sse(partial)
+                await asyncio.sleep(config.stream_pace)
         yield adk.sse(event)
 
 
