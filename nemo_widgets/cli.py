@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -49,6 +53,65 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+STARTER_NOTEBOOK = "nemo-studio.ipynb"
+_STARTER_CELLS = [
+    (
+        "markdown",
+        "# NemoStudio\n\n"
+        "Drop photos on the widget (or use 📎), say what to make, for example *turn these images "
+        "into a 15-second video with smooth transitions*, then press **Export** and watch the "
+        "video here. Without a `NEMO_TOKEN` everything runs on this machine.",
+    ),
+    ("code", "from nemo_widgets import NemoStudio\n\nstudio = NemoStudio()\nstudio"),
+    (
+        "markdown",
+        'The same from Python: `studio.upload("beach.jpg")`, `studio.send_sync("make it '
+        'square")`, `studio.export()`, `studio.timeline`.',
+    ),
+]
+
+
+def write_starter_notebook(folder: Path) -> Path:
+    """The starter notebook in ``folder``; an existing one is kept as it is."""
+    path = folder / STARTER_NOTEBOOK
+    if path.exists():
+        return path
+    cells = [
+        {"cell_type": kind, "id": f"cell{n}", "metadata": {}, "source": source}
+        | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+        for n, (kind, source) in enumerate(_STARTER_CELLS)
+    ]
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    notebook = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4}
+    notebook["nbformat_minor"] = 5
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _studio(args: argparse.Namespace) -> int:
+    """Open the starter notebook with NemoStudio in JupyterLab."""
+    if importlib.util.find_spec("jupyterlab") is None:
+        print(
+            "error: JupyterLab is not installed. Install it with: "
+            "python3 -m pip install 'nemo-widgets[lab]'\n"
+            "(or open a notebook in VS Code, Notebook 7 or Colab and run NemoStudio() there)",
+            file=sys.stderr,
+        )
+        return 1
+    notebook = write_starter_notebook(args.folder.resolve())
+    command = [sys.executable, "-m", "jupyterlab", str(notebook), f"--port={args.port}"]
+    if args.no_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # Jupyter refuses root without it (containers, CI)
+    print(f"Opening {notebook} in JupyterLab (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="nemo-widgets", description="Turn photos into videos by chatting."
@@ -69,6 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         "--credits", type=float, help="credit budget per user (default: unlimited)"
     )
     serve_parser.set_defaults(run=_serve)
+    studio_parser = commands.add_parser(
+        "studio", help="open NemoStudio in JupyterLab (a starter notebook in the folder)"
+    )
+    studio_parser.add_argument(
+        "--folder", type=Path, default=Path("."), help="where the notebook lives (default: here)"
+    )
+    studio_parser.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
+    studio_parser.add_argument(
+        "--no-browser", action="store_true", help="only print the address to open"
+    )
+    studio_parser.set_defaults(run=_studio)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
