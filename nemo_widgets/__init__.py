@@ -12,6 +12,11 @@ def __getattr__(name: str) -> object:
         from .engine.server import start_engine
 
         return start_engine
+    # The widget pulls in anywidget and ipywidgets: only for notebook users.
+    if name == "NemoStudio":
+        from .widget import NemoStudio
+
+        return NemoStudio
     raise AttributeError(f"module 'nemo_widgets' has no attribute {name!r}")
 
 
@@ -19,6 +24,7 @@ __all__ = [
     "AsyncNemoClient",
     "NemoClient",
     "NemoError",
+    "NemoStudio",
     "Segment",
     "Timeline",
     "Timings",

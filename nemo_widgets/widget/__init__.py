@@ -1,0 +1,23 @@
+"""NemoStudio, the chat-and-timeline notebook widget.
+
+The parts (``uploads``, ``outbox``, ``video``, ``thumbs``) import without anywidget; the widget
+itself is imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .studio import NemoStudio
+
+
+def __getattr__(name: str) -> object:
+    if name == "NemoStudio":
+        from .studio import NemoStudio
+
+        return NemoStudio
+    raise AttributeError(f"module 'nemo_widgets.widget' has no attribute {name!r}")
+
+
+__all__ = ["NemoStudio"]
