@@ -18,6 +18,9 @@ BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
         ("bench_upload.py", ["--mb", "4"]),
         ("bench_render.py", ["--quick"]),
         ("bench_prompt_to_mp4.py", ["--reps", "1", "--size", "800x600"]),
+        pytest.param(
+            "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
+        ),
     ],
 )
 def test_benchmark_runs(script, args):
@@ -25,7 +28,7 @@ def test_benchmark_runs(script, args):
         [sys.executable, str(BENCHMARKS / script), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert "|---" in result.stdout  # the markdown table the README quotes

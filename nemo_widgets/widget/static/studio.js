@@ -473,6 +473,8 @@ class Hub {
     this.listeners = new Set();
     /** @type {Map<string, string>} item id -> text streamed so far */
     this.streamed = new Map();
+    /** @type {Map<string, number>} item id -> when its first delta reached the kernel */
+    this.firstDeltaKernelMs = new Map();
     this.activity = "";
     /** @type {number | null} */
     this.lastSeq = null;
@@ -628,6 +630,7 @@ class Hub {
       if (item.kind === "delta" && item.id != null && typeof item.text === "string") {
         const id = String(item.id);
         if (this.isFinished(id)) continue; // the committed text already replaced the deltas
+        if (!this.streamed.has(id)) this.firstDeltaKernelMs.set(id, Number(message.t_kernel) || 0);
         this.streamed.set(id, (this.streamed.get(id) ?? "") + item.text);
         this.emit("delta", id);
       } else if (item.kind === "status" && typeof item.text === "string") {
@@ -1614,6 +1617,12 @@ class StudioView {
       const bubble = record.body.parentElement;
       if (bubble) bubble.dataset.streaming = item.streaming ? "true" : "false";
       record.body.replaceChildren(renderMarkdown(this.hub.displayText(item)));
+      if (bubble && !bubble.dataset.tKernel && this.hub.firstDeltaKernelMs.get(id)) {
+        // When the first streamed text reached the kernel and when it showed here (epoch ms):
+        // what benchmarks/bench_widget.py reports as the kernel-to-screen latency.
+        bubble.dataset.tKernel = String(this.hub.firstDeltaKernelMs.get(id));
+        bubble.dataset.tShown = String(Date.now());
+      }
       record.sig = `${JSON.stringify(item)}\u0000${this.hub.displayText(item)}`;
     }
     this.contentChanged();
