@@ -19,7 +19,8 @@ Role = Literal["user", "assistant", "status", "error"]
 @dataclass(frozen=True)
 class ChatItem:
     """One entry of the transcript: a user message, an assistant message, a status line or an
-    error. ``link`` says where to fix an error; ``question`` is set on items that ask."""
+    error. ``link`` says where to fix an error; ``question`` is set on items that ask;
+    ``detail`` is what a status line stands for (the tool and its arguments), for debugging."""
 
     id: str
     role: Role
@@ -29,10 +30,11 @@ class ChatItem:
     link: str | None = None
     question: dict[str, Any] | None = None
     answered: bool = False
+    detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The trait form: ``{"id","role","text","streaming","stopped","link","question",
-        "answered"}``."""
+        "answered","detail"}``."""
         return {
             "id": self.id,
             "role": self.role,
@@ -42,6 +44,7 @@ class ChatItem:
             "link": self.link,
             "question": self.question,
             "answered": self.answered,
+            "detail": self.detail,
         }
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -75,7 +76,8 @@ class AgentTurn:
         elif isinstance(event, wire.Text):
             self._text(event.text)
         elif isinstance(event, wire.ToolCall):
-            self._transcript.add("status", tool_label(event.name, self._lang == "zh"))
+            label = tool_label(event.name, self._lang == "zh")
+            self._transcript.add("status", label, detail=_call_detail(event))
         elif isinstance(event, wire.Question):
             self._close()
             question = question_json(event.title, event.questions)
@@ -173,3 +175,14 @@ class AgentTurn:
         else:
             text = say(self._lang, "still_working")
         self._transcript.add("status", text)
+
+
+_DETAIL_MAX = 2000  # characters of a tool call's arguments kept for the debug view
+
+
+def _call_detail(call: wire.ToolCall) -> str:
+    """``name {"arg": ...}``, shortened: what a status line stands for, for debugging."""
+    args = json.dumps(call.args, ensure_ascii=False, default=str)
+    if len(args) > _DETAIL_MAX:
+        args = args[:_DETAIL_MAX] + "…"
+    return f"{call.name} {args}"

@@ -352,6 +352,21 @@ def test_tool_calls_become_one_status_line_each_and_results_say_nothing():
     assert turn.silent
 
 
+def test_a_tool_status_line_keeps_the_call_for_the_debug_view():
+    big = {"prompt": "x" * 5000}
+    _, _, transcript = play(
+        [
+            wire.ToolCall("1", "edit_multitrack", {"op": "add", "seconds": 15}),
+            wire.ToolCall("2", "generate_video", big),
+        ]
+    )
+    first, second = transcript.items
+    assert first.detail == 'edit_multitrack {"op": "add", "seconds": 15}'
+    assert first.to_json()["detail"] == first.detail
+    assert second.detail.startswith("generate_video {") and second.detail.endswith("…")
+    assert len(second.detail) < 2100
+
+
 def test_still_working_only_after_a_quiet_stretch_of_heartbeats():
     clock = Clock()
     seen: list[object] = []

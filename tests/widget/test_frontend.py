@@ -1073,3 +1073,22 @@ def test_several_views_share_one_transport(page: Page) -> None:
     push(page, "messages", [message("a1", "assistant", "final")])
     expect(page.locator(".view").nth(1).locator(".nemo-markdown")).to_have_text("final")
     expect(page.locator(".view").nth(0).locator(".nemo-studio")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_tool_details_show_only_in_debug_mode(page: Page) -> None:
+    status = {
+        "id": "s-1",
+        "role": "status",
+        "text": "Editing the timeline…",
+        "detail": 'edit_multitrack {"op": "add"}',
+    }
+    setup(page, {"messages": [status]})
+    detail = page.locator(".nemo-status-detail")
+    expect(page.get_by_test_id("nemo-status")).to_contain_text("Editing the timeline…")
+    expect(detail).to_be_hidden()
+    push(page, "debug", True)
+    expect(detail).to_be_visible()
+    expect(detail).to_have_text('edit_multitrack {"op": "add"}')
+    push(page, "debug", False)
+    expect(detail).to_be_hidden()

@@ -223,6 +223,7 @@ def test_a_turn_streams_deltas_then_commits_the_traits(studio: NemoStudio, photo
         "link",
         "question",
         "answered",
+        "detail",
     }
     assert state["busy"] is False and state["queued"] == 0
     assert studio.timeline.duration_s == pytest.approx(15.0)  # the Python API agrees

@@ -1485,6 +1485,7 @@ class StudioView {
     const session = String(this.model.get("session_id") || "");
     this.sessionLabel.textContent = session ? `session ${session}` : "";
     this.sessionLabel.hidden = !(this.model.get("debug") && session);
+    this.root.classList.toggle("nemo-debug", Boolean(this.model.get("debug")));
   }
 
   // -- chat
@@ -1535,9 +1536,14 @@ class StudioView {
     node.className = `nemo-item nemo-item-${role}`;
     record.body = null;
     if (role === "status") {
-      node.replaceChildren(
-        h("div", { class: "nemo-status", "data-testid": "nemo-status", text: item.text ?? "" }),
-      );
+      const status = h("div", { class: "nemo-status", "data-testid": "nemo-status" }, [
+        h("span", { text: item.text ?? "" }),
+      ]);
+      if (typeof item.detail === "string" && item.detail) {
+        // Shown only in debug mode (the root's nemo-debug class): the tool and its arguments.
+        status.append(h("code", { class: "nemo-status-detail", text: item.detail }));
+      }
+      node.replaceChildren(status);
       return;
     }
     if (role === "error") {
