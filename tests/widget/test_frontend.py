@@ -774,7 +774,10 @@ def test_attachment_chip_follows_the_trait(page: Page) -> None:
     chip = page.get_by_test_id("nemo-attachment")
     expect(chip).to_have_attribute("data-state", "uploading")  # from local state, before the kernel
     expect(chip.locator("img")).to_have_attribute("src", re.compile(r"^blob:"))
-    chip.locator("img").evaluate("img => img.decode()")  # the local file is the thumbnail
+    page.wait_for_function(  # the local file is the thumbnail (retried: chips may re-render)
+        """() => { const img = document.querySelector('[data-testid=nemo-attachment] img');
+                   return Boolean(img) && img.complete && img.naturalWidth > 0; }"""
+    )
     expect(chip).to_contain_text("photo.png")
     upload_id = wait_sent(page, "upload_begin")[0]["content"]["id"]
     entry = {
