@@ -112,11 +112,11 @@ def credits_text(credits: Credits, lang: Language = "en") -> str:
 
 
 def file_size(size: int) -> str:
-    """A size for people: 812 bytes, 24 KB, 1.2 MB, 3.4 GB."""
+    """A size for people (decimal units, as the widget shows them): 812 bytes, 24 kB, 1.2 MB."""
     if size < 1000:
         return f"{size} bytes"
     value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
+    for unit in ("kB", "MB", "GB", "TB"):
         value /= 1000
         if value < 1000 or unit == "TB":
             return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"

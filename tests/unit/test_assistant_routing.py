@@ -249,7 +249,7 @@ def test_credit_sizes_and_names():
     assert credits_text(Credits.from_data({"available": 3}), "zh") == "可用积分 3。"
     assert [file_size(n) for n in (512, 23926, 1_250_000, 3_400_000_000)] == [
         "512 bytes",
-        "24 KB",
+        "24 kB",
         "1.2 MB",
         "3.4 GB",
     ]
