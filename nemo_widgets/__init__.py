@@ -1,9 +1,15 @@
 """nemo-widgets: turn photos into videos by chatting, in a notebook cell."""
 
+import logging
+
 from ._version import __version__
 from .api import AsyncNemoClient, NemoClient, NemoError
 from .config import Timings
 from .timeline import Segment, Timeline, Track
+
+# A library logs, the application decides where it goes: without this, Python prints our
+# warnings and tracebacks to stderr, which a notebook shows under whatever cell ran last.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> object:
