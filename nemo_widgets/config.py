@@ -147,13 +147,22 @@ class Settings:
         )
 
     @property
+    def backend_kind(self) -> str:
+        """``"cloud"``, ``"local"`` (an engine of this process, started or not) or ``"server"``."""
+        if self.base_url == CLOUD_API_URL:
+            return "cloud"
+        if self.base_url == LOCAL or self.base_url in _local_engine_urls:
+            return "local"
+        return "server"
+
+    @property
     def backend(self) -> str:
         """In words: the NemoVideo cloud, the local engine, or another server."""
         if self.base_url == LOCAL:
             return "local engine (not started yet)"
-        if self.base_url == CLOUD_API_URL:
+        if self.backend_kind == "cloud":
             return f"NemoVideo cloud at {self.base_url}"
-        if self.base_url in _local_engine_urls:
+        if self.backend_kind == "local":
             return f"local engine at {self.base_url}"
         return f"server at {self.base_url}"
 

@@ -44,7 +44,7 @@ from ..assistant import (
     TimelineChanged,
     VideoReady,
 )
-from ..config import CLOUD_API_URL, LOCAL, MAX_UPLOAD_BYTES, Settings, _local_engine_urls
+from ..config import MAX_UPLOAD_BYTES, Settings
 from ..runtime import Runtime, get_runtime
 from ..timeline import Timeline
 from .outbox import Outbox, RateMeter
@@ -656,11 +656,11 @@ class _Syncing:
 
 def backend_label(settings: Settings) -> str:
     """The ``backend`` trait: which server the widget talks to, in a few words."""
-    url = settings.base_url
-    if url == CLOUD_API_URL:
+    if settings.backend_kind == "cloud":
         return "NemoVideo cloud"
-    if url == LOCAL or url in _local_engine_urls:
+    if settings.backend_kind == "local":
         return "Local engine"
+    url = settings.base_url
     try:
         host = URL(url).netloc.decode("ascii") or url
     except Exception:
