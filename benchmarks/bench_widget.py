@@ -43,7 +43,8 @@ _SEND_AND_WATCH = """async () => {
   const root = document.querySelector('.nemo-studio');
   const bubbles = () => root.querySelectorAll('[data-testid=nemo-message][data-role=assistant]');
   const index = bubbles().length;
-  return await new Promise((resolve) => {
+  return await new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no streamed text within 60 s')), 60000);
     let clicked = 0;
     const check = () => {
       const bubble = bubbles()[index];
@@ -66,7 +67,8 @@ _EXPORT_AND_WATCH = """async () => {
   const root = document.querySelector('.nemo-studio');
   const video = () => root.querySelector('[data-testid=nemo-video]');
   const before = video() ? video().currentSrc : '';
-  return await new Promise((resolve) => {
+  return await new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no playable video within 120 s')), 120000);
     const clicked = performance.now();
     const poll = () => {
       const v = video();
