@@ -511,14 +511,20 @@ class NemoStudio(anywidget.AnyWidget):
             self._commit_items()
 
     def _commit_items(self) -> None:
-        """Sync ``messages`` once the deltas sent before are out: a final text never overtakes
-        the deltas it replaces (runtime loop thread)."""
-        self._outbox.after_pending(self._sync_messages)
+        """Sync ``messages`` as they are now, once the deltas sent before are out: a final text
+        never overtakes the deltas it replaces (runtime loop thread).
 
-    def _sync_messages(self) -> None:
+        The transcript is copied now, not when the commit goes out: by then it may already hold
+        the final text of the deltas still waiting in front of it.
+        """
         with self._lock:
-            self._unsynced_items = False
-            self._messages = list(self._items.values())
+            snapshot = list(self._items.values())  # items are replaced, never changed in place
+        self._outbox.after_pending(lambda: self._sync_messages(snapshot))
+
+    def _sync_messages(self, snapshot: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._messages = snapshot
+            self._unsynced_items = len(snapshot) < len(self._items)  # items are never removed
 
     def _add_error(self, text: str) -> None:
         """An error of the widget itself (the assistant reports its own) as an error item."""

@@ -266,6 +266,41 @@ def test_a_turn_streams_deltas_then_commits_the_traits(studio: NemoStudio, photo
     )
 
 
+def test_a_final_text_never_overtakes_deltas_held_back_by_the_rate_cap(
+    studio: NemoStudio, photos: list[Path]
+):
+    """Right after an upload the second's message budget is spent, so the deltas wait; the
+    ``messages`` commits queued behind them must carry the transcript as it was then, not the
+    final text that arrived while they waited."""
+    studio.upload(*photos)
+    before = len(sent(studio))
+    for _ in range(studio._meter.limit):
+        studio._meter.note()  # what the acks and attachment updates of an upload add up to
+    browser_says(studio, {"type": "send", "text": PROMPT})
+    wait_for(lambda: turn_done(studio), "the turn to end")
+
+    [reply] = [m for m in studio.messages if m["role"] == "assistant"]
+    wait_for(  # the outbox still holds the deltas and commits until the budget frees up
+        lambda: reply in studio.get_state()["messages"], "the reply to reach the trait"
+    )
+    turn = sent(studio)[before:]
+    first_delta = next(
+        n
+        for n, data in enumerate(turn)
+        if data["method"] == "custom"
+        and any(item["kind"] == "delta" for item in data["content"].get("items", []))
+    )
+    first_final = next(
+        n
+        for n, data in enumerate(turn)
+        if data["method"] == "update"
+        and any(
+            m["id"] == reply["id"] and not m["streaming"] for m in data["state"].get("messages", [])
+        )
+    )
+    assert first_delta < first_final
+
+
 def test_uploads_by_message_then_send_sync(studio: NemoStudio, photos: list[Path]):
     for n, photo in enumerate(photos):
         upload_file(studio, f"up{n}", photo.name, photo.read_bytes())
