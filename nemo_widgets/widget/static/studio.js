@@ -475,6 +475,8 @@ class Hub {
     this.streamed = new Map();
     /** @type {Map<string, number>} item id -> when its first delta reached the kernel */
     this.firstDeltaKernelMs = new Map();
+    /** @type {Map<string, number>} item id -> when its first streamed text showed */
+    this.firstShownMs = new Map();
     this.activity = "";
     /** @type {number | null} */
     this.lastSeq = null;
@@ -1578,6 +1580,7 @@ class StudioView {
       body.append(renderMarkdown(this.hub.displayText(item)));
       record.body = body;
       bubble.append(body);
+      this.stampFirstText(bubble, String(item.id));
       if (item.stopped) bubble.append(h("div", { class: "nemo-note", text: "Stopped" }));
       if (item.question && typeof item.question === "object") {
         bubble.append(this.buildQuestion(String(item.id), item));
@@ -1612,6 +1615,19 @@ class StudioView {
     };
   }
 
+  /**
+   * Stamp the bubble with when its first streamed text reached the kernel and when it first
+   * showed here (epoch ms): what benchmarks/bench_widget.py reports as kernel-to-screen.
+   * @param {HTMLElement} bubble @param {string} id
+   */
+  stampFirstText(bubble, id) {
+    const kernelMs = this.hub.firstDeltaKernelMs.get(id);
+    if (!kernelMs) return;
+    if (!this.hub.firstShownMs.has(id)) this.hub.firstShownMs.set(id, Date.now());
+    bubble.dataset.tKernel = String(kernelMs);
+    bubble.dataset.tShown = String(this.hub.firstShownMs.get(id));
+  }
+
   flushDirty() {
     const ids = [...this.dirty];
     this.dirty.clear();
@@ -1623,12 +1639,7 @@ class StudioView {
       const bubble = record.body.parentElement;
       if (bubble) bubble.dataset.streaming = item.streaming ? "true" : "false";
       record.body.replaceChildren(renderMarkdown(this.hub.displayText(item)));
-      if (bubble && !bubble.dataset.tKernel && this.hub.firstDeltaKernelMs.get(id)) {
-        // When the first streamed text reached the kernel and when it showed here (epoch ms):
-        // what benchmarks/bench_widget.py reports as the kernel-to-screen latency.
-        bubble.dataset.tKernel = String(this.hub.firstDeltaKernelMs.get(id));
-        bubble.dataset.tShown = String(Date.now());
-      }
+      if (bubble) this.stampFirstText(bubble, id);
       record.sig = `${JSON.stringify(item)}\u0000${this.hub.displayText(item)}`;
     }
     this.contentChanged();
