@@ -116,11 +116,6 @@ class Outbox:
         self._timer_set = False
         self._log: deque[dict[str, Any]] = deque(maxlen=replay_limit)
 
-    @property
-    def seq(self) -> int:
-        """The ``seq`` of the last events message sent (0 before the first)."""
-        return self._seq
-
     def delta(self, item_id: str, text: str) -> None:
         """More streamed text for the assistant item ``item_id``."""
         with self._lock:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import nbformat
 
 
 def free_port() -> int:
@@ -103,25 +104,11 @@ class JupyterServer:
 
     def write_notebook(self, name: str, *cells: str) -> str:
         """A notebook with these code cells, saved under the server's root; its file name."""
-        notebook = {
-            "cells": [
-                {
-                    "cell_type": "code",
-                    "execution_count": None,
-                    "id": f"cell{number}",
-                    "metadata": {},
-                    "outputs": [],
-                    "source": source,
-                }
-                for number, source in enumerate(cells)
-            ],
-            "metadata": {
-                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-            },
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
-        _write_json(self.root / name, notebook)
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(source) for source in cells],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        )
+        nbformat.write(notebook, self.root / name)
         return name
 
 
