@@ -25,7 +25,7 @@ from typing import Any
 from ..api import events as wire
 from ..api.client import AsyncNemoClient
 from ..api.errors import NemoError, OutOfCredits, SessionNotFound
-from ..api.models import RenderJob, State
+from ..api.models import Credits, RenderJob, State
 from ..config import default_data_dir
 from ..timeline import Timeline
 from .events import (
@@ -206,6 +206,12 @@ class Assistant:
             raise job.error
         raise NemoError(reply.error or phrase(job.lang, "export_stopped"))
 
+    async def credits(self) -> Credits:
+        """Read the balance (``CreditsChanged``) without saying anything in the chat."""
+        credits = await self._client.credits()
+        self._transcript.emit(CreditsChanged(credits))
+        return credits
+
     async def refresh(self) -> Timeline:
         """Read the session's draft again (``TimelineChanged``)."""
         if self.session_id is not None:
@@ -344,9 +350,7 @@ class Assistant:
         return Reply(text=text)
 
     async def _credits(self, job: _Job) -> Reply:
-        credits = await self._client.credits()
-        self._transcript.emit(CreditsChanged(credits))
-        return self._tell(credits_text(credits, job.lang))
+        return self._tell(credits_text(await self.credits(), job.lang))
 
     async def _status(self, job: _Job) -> Reply:
         timeline = await self.refresh()

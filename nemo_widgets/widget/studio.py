@@ -581,14 +581,11 @@ class NemoStudio(anywidget.AnyWidget):
 
     async def _read_credits(self) -> None:
         try:
-            credits = await self._client.credits()
+            await self._assistant.credits()  # shown through CreditsChanged
         except Exception as exc:
             logger.debug("could not read the credits: %s", exc)
-            return
         finally:
             self._reading_credits = False
-        with self._lock:
-            self.credits = credits_label(credits)
 
     async def _export_from_browser(self) -> None:
         try:

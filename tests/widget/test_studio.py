@@ -227,6 +227,7 @@ def test_a_turn_streams_deltas_then_commits_the_traits(studio: NemoStudio, photo
     }
     assert state["busy"] is False and state["queued"] == 0
     assert studio.timeline.duration_s == pytest.approx(15.0)  # the Python API agrees
+    wait_for(lambda: studio.credits == "Unlimited credits", "the credits badge")
 
     # The reply streamed as `events` deltas before its final text reached `messages`.
     turn = sent(studio)[before:]
