@@ -115,8 +115,8 @@ def check_inputs(
     audio = [file.path.name for file in checked if file.kind == "audio"]
     if audio:
         raise ValueError(
-            f"{', '.join(audio)} is music, not a photo: pass it with music=… (--music on the "
-            "command line)."
+            f"{', '.join(audio)} is audio, not a photo or a clip: give it as the music "
+            "(music=… in Python, --music on the command line)."
         )
     if music is not None:
         (track,) = _check([Path(music).expanduser()], max_bytes)
@@ -145,6 +145,8 @@ def compose_message(prompt: str, *, aspect: str | None = None, music: str | None
             "The prompt is empty: say what to make, for example "
             "'turn these images into a 15-second video with smooth transitions'."
         )
+    if not aspect and not music:
+        return prompt
     parts = [prompt if prompt.endswith((".", "!", "?", "。")) else prompt + "."]
     if aspect:
         parts.append(f"Aspect ratio {aspect}.")
@@ -182,6 +184,7 @@ async def make_video(
     started = time.perf_counter()
     total = sum(file.size for file in files)
     sent = 0
+    emit(UploadProgress("", sent, total))
     for file in files:  # one at a time: the progress moves file by file
         await assistant.upload(file.path)
         sent += file.size
@@ -191,6 +194,8 @@ async def make_video(
     emit(Stage("turn"))
     reply = await assistant.say(message)
     turned = time.perf_counter()
+    if reply.exception is not None:
+        raise reply.exception  # keeps its kind: out of credits, a refused token, no server...
     if reply.error or reply.stopped:
         raise MakeFailed(
             reply.error or "The agent's turn was stopped.",
@@ -198,10 +203,15 @@ async def make_video(
             session_id=assistant.session_id,
         )
     if not assistant.timeline.ready_for_export:
-        said = f" It said: {reply.text.strip()}" if reply.text.strip() else ""
+        said = reply.text.strip()
+        hint = (
+            f"It said: {said}"
+            if said
+            else "Try a prompt like 'turn these images into a 15-second video with smooth "
+            "transitions'."
+        )
         raise MakeFailed(
-            f"The agent made no video from that prompt.{said} Try a prompt like 'turn these "
-            "images into a 15-second video with smooth transitions'.",
+            f"The agent made no video from that prompt. {hint}",
             stage="turn",
             session_id=assistant.session_id,
         )

@@ -8,8 +8,9 @@ import sys
 import time
 
 import nbformat
+import pytest
 
-from nemo_widgets.cli import STARTER_NOTEBOOK, write_starter_notebook
+from nemo_widgets.cli import STARTER_NOTEBOOK, main, write_starter_notebook
 from tests.browser.jupyter import free_port
 
 
@@ -57,3 +58,27 @@ def test_studio_starts_jupyterlab_on_the_notebook_and_stops_on_ctrl_c(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_notebook_given_is_opened_as_it_is(tmp_path):
+    from nemo_widgets.cli.studio import notebook_to_open
+
+    mine = tmp_path / "quickstart.ipynb"
+    mine.write_text("{}")
+    assert notebook_to_open(mine) == mine
+    assert notebook_to_open(tmp_path / "new") == tmp_path / "new" / STARTER_NOTEBOOK
+    assert not (tmp_path / STARTER_NOTEBOOK).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.ipynb", "no such notebook"),
+        ("notes.txt", "is not a notebook (.ipynb) or a folder"),
+    ],
+)
+def test_a_wrong_path_exits_2_with_what_to_do(tmp_path, capsys, name, message):
+    (tmp_path / "notes.txt").write_text("hello")
+    assert main(["studio", str(tmp_path / name), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err

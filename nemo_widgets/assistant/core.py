@@ -285,7 +285,7 @@ class Assistant:
             message = phrase(job.lang, "unexpected", kind=type(exc).__name__)
             self._transcript.add("error", message)
         job.error = exc if isinstance(exc, NemoError) else NemoError(message)
-        return Reply(error=message)
+        return Reply(error=message, exception=job.error)
 
     def _after_stop(self, job: _Job) -> None:
         if job.kind == "agent":

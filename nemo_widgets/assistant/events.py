@@ -6,7 +6,7 @@ in the order things happened. The widget turns them into traits and messages; th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,8 +124,10 @@ AssistantEvent = (
 @dataclass(frozen=True)
 class Reply:
     """What one ``say()`` came to: the assistant's text, whether it was stopped, and the error
-    the user saw (problems are never raised)."""
+    the user saw (problems are never raised; ``exception`` is the one behind ``error``, if any,
+    for callers that tell cases apart, such as the command line's exit codes)."""
 
     text: str = ""
     stopped: bool = False
     error: str | None = None
+    exception: Exception | None = field(default=None, repr=False, compare=False)

@@ -24,10 +24,10 @@ def test_credits(monkeypatch, capsys, server):
     assert out == f"credits: available 100, frozen 0, total 100 (server at {server.url})"
 
 
-def test_errors_are_one_line_and_exit_1(monkeypatch, capsys, server):
+def test_a_refused_token_is_one_line_and_exit_3(monkeypatch, capsys, server):
     monkeypatch.setenv("NEMO_API_URL", server.url)
     monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_wrong")
-    assert main(["credits"]) == 1
+    assert main(["credits"]) == 3  # an account problem: fix the token
     err = capsys.readouterr().err
     assert err.startswith("error: The NemoVideo token was refused")
     assert "Traceback" not in err and "nmv_usr_wrong" not in err
