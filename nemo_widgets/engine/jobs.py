@@ -1,25 +1,33 @@
 """Render jobs: queued, run one at a time in a child process, cancellable, cached by content.
 
-Each render runs in a fresh ``spawn`` child so that a crash or a hang in native code (FFmpeg,
-x264, Pillow) costs one job, never the server. The child reports progress over a pipe; the
-parent writes it into the store, where the poll endpoint reads it. Jobs that were queued or
-running when an engine stopped are picked up again when it starts.
+Each render runs in a child process so that a crash or a hang in native code (FFmpeg, x264,
+Pillow) costs one job, never the server. The child is a fresh interpreter running
+:mod:`.render_child`, not a ``multiprocessing`` child: ``spawn`` imports the parent's
+``__main__`` again in the child, so a user's script without an ``if __name__ == "__main__":``
+guard would run its own code a second time there, and multiprocessing stops it with an error.
+The job goes to the child as JSON on stdin (with the engine's ``sys.path``, so renderers the
+engine can import are importable there too); progress and the outcome come back as JSON lines
+on stdout, and stderr is kept for a crash's message. The parent writes progress into the store,
+where the poll endpoint reads it. Jobs that were queued or running when an engine stopped are
+picked up again when it starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import importlib
 import json
 import logging
-import multiprocessing
 import os
 import queue
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from .store import RenderRecord, Store
@@ -30,6 +38,11 @@ DEFAULT_RENDERER = "nemo_widgets.engine.render:render"
 # Keys of a draft segment that do not change a single pixel or sample of the video.
 _NOT_RENDERED = frozenset({"id", "src", "name", "role", "for", "sd", "title"})
 _PROGRESS_EVERY = 0.25  # seconds between progress writes to the store
+_CHILD_MODULE = "nemo_widgets.engine.render_child"
+_STDERR_LINES = 40  # the end of a child's stderr, logged when its render fails
+# The line of a child's stderr that says why it died, worth putting in the job's error.
+_REASON = re.compile(r"^(Fatal Python error: .+|[A-Za-z_][\w.]*(Error|Exception)(: .*)?)$")
+_REASON_MAX = 200
 
 
 def cache_key(draft: dict[str, Any], media_hashes: Mapping[str, str], renderer: str) -> str:
@@ -139,69 +152,82 @@ class RenderQueue:
                 render_id, status="completed", frames_done=frames, frames_total=frames
             )
             return
-        media = self._media_paths(record)
-        context = multiprocessing.get_context("spawn")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(
-            target=_child_main,
-            args=(self.renderer, record.draft, media, str(target), sender),
-            name=f"nemo-render {render_id}",
-            daemon=True,
-        )
-        child.start()
-        sender.close()
-        outcome = self._follow(render_id, child, receiver)
-        receiver.close()
+        job = {
+            "renderer": self.renderer,
+            "draft": record.draft,
+            "media": self._media_paths(record),
+            "out": str(target),
+            "sys_path": [str(entry) for entry in sys.path],
+        }
+        child = _RenderChild(job)
+        try:
+            outcome = self._follow(render_id, child)
+        finally:
+            child.close()
         # A child that was killed could not remove its unfinished file.
         for leftover in target.parent.glob(f".{target.name}.*.part"):
             leftover.unlink(missing_ok=True)
         self.store.update_render(render_id, **outcome)
 
-    def _follow(
-        self, render_id: str, child: multiprocessing.process.BaseProcess, pipe: Connection
-    ) -> dict[str, Any]:
+    def _follow(self, render_id: str, child: _RenderChild) -> dict[str, Any]:
         """Relay progress until the child ends, is cancelled or runs out of time."""
         deadline = time.monotonic() + self.timeout
         last_write = 0.0
-        outcome: dict[str, Any] | None = None
-        while outcome is None:
+        while True:
             if self._closing.is_set():
-                _stop(child)  # the engine stops: the next one starts this job again
+                child.kill()  # the engine stops: the next one starts this job again
                 return {"status": "pending", "owner": None, "frames_done": 0}
             if render_id in self._cancelled:
-                _stop(child)
+                child.kill()
                 self._cancelled.discard(render_id)
                 return {"status": "cancelled", "error": "cancelled"}
             if time.monotonic() > deadline:
-                _stop(child)
+                child.kill()
                 return {
                     "status": "failed",
                     "error": f"the render took longer than {self.timeout:.0f} s and was stopped",
                 }
-            try:
-                ready = pipe.poll(0.1)
-                message = pipe.recv() if ready else None
-            except (EOFError, OSError):
-                message = None
-                child.join(1.0)
-                if not child.is_alive():
-                    outcome = _crash_outcome(child)
-                    break
-            if message is None:
+            event = child.next_event(timeout=0.1)
+            if event is None:
+                if child.ended():
+                    return self._crash_outcome(render_id, child)
                 continue
-            kind = message[0]
+            kind = event.get("event")
             if kind == "progress" and time.monotonic() - last_write >= _PROGRESS_EVERY:
                 last_write = time.monotonic()
-                self.store.update_render(render_id, frames_done=message[1], frames_total=message[2])
+                self.store.update_render(
+                    render_id, frames_done=event["done"], frames_total=event["total"]
+                )
             elif kind == "done":
-                frames = message[1]["frames"]
-                outcome = {"status": "completed", "frames_done": frames, "frames_total": frames}
+                child.finish()
+                frames = event["frames"]
+                return {"status": "completed", "frames_done": frames, "frames_total": frames}
             elif kind == "error":
-                outcome = {"status": "failed", "error": message[1]}
-        child.join(5.0)
-        if child.is_alive():
-            _stop(child)
-        return outcome
+                child.finish()
+                self._log_stderr(render_id, child)
+                return {"status": "failed", "error": event["message"]}
+
+    def _crash_outcome(self, render_id: str, child: _RenderChild) -> dict[str, Any]:
+        child.finish()
+        self._log_stderr(render_id, child)
+        code = child.returncode
+        how = f"exit code {code}" if code is None or code >= 0 else _signal_name(-code)
+        reason = child.reason
+        return {
+            "status": "failed",
+            "error": f"the renderer stopped unexpectedly ({how}"
+            + (f": {reason}" if reason else "")
+            + "); try the export again, and report it if it keeps happening",
+        }
+
+    @staticmethod
+    def _log_stderr(render_id: str, child: _RenderChild) -> None:
+        if child.stderr_tail:
+            logger.warning(
+                "render %s: the renderer's last output:\n%s",
+                render_id,
+                "\n".join(child.stderr_tail),
+            )
 
     def _media_paths(self, record: RenderRecord) -> dict[str, str]:
         paths = {}
@@ -210,38 +236,103 @@ class RenderQueue:
         return paths
 
 
-def _stop(child: multiprocessing.process.BaseProcess) -> None:
-    child.kill()
-    child.join(5.0)
+class _RenderChild:
+    """One render child process: its job written to stdin, its stdout and stderr read on threads.
 
+    Reading on threads keeps either pipe from filling up while the worker waits on the other.
+    """
 
-def _crash_outcome(child: multiprocessing.process.BaseProcess) -> dict[str, Any]:
-    return {
-        "status": "failed",
-        "error": f"the renderer stopped unexpectedly (exit code {child.exitcode}); "
-        "try the export again, and report it if it keeps happening",
-    }
-
-
-def _child_main(
-    renderer: str, draft: dict[str, Any], media: dict[str, str], out: str, pipe: Connection
-) -> None:
-    """The child process: render, report progress, then the outcome."""
-    module_name, _, function_name = renderer.partition(":")
-    render = getattr(importlib.import_module(module_name), function_name)
-    from .render import RenderError
-
-    def progress(done: int, total: int) -> None:
-        pipe.send(("progress", done, total))
-
-    try:
-        result = render(
-            draft, {k: Path(v) for k, v in media.items()}, Path(out), on_progress=progress
+    def __init__(self, job: dict[str, Any]) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", _CHILD_MODULE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
-        pipe.send(("done", {"frames": result.frames}))
-    except RenderError as exc:
-        pipe.send(("error", str(exc)))
-    except Exception as exc:
-        pipe.send(("error", f"internal error in the renderer: {type(exc).__name__}: {exc}"))
-    finally:
-        pipe.close()
+        self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stdout_closed = False
+        self.stderr_tail: deque[str] = deque(maxlen=_STDERR_LINES)
+        self.reason: str | None = None  # the last line of stderr that says why it stopped
+        self._readers = [
+            threading.Thread(target=self._read_events, name="nemo-render-events", daemon=True),
+            threading.Thread(target=self._read_stderr, name="nemo-render-stderr", daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            # stdin stays open: the child exits when it closes, so it never outlives the engine.
+            stdin.write(json.dumps(job).encode() + b"\n")
+            stdin.flush()
+        except OSError:
+            pass  # it died before reading its job: its stderr and exit code tell why
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def next_event(self, timeout: float) -> dict[str, Any] | None:
+        """The next event the child reported, or None if none came within ``timeout``."""
+        try:
+            event = self._events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if event is None:
+            self._stdout_closed = True
+        return event
+
+    def ended(self) -> bool:
+        """True once the child has closed its stdout and exited."""
+        return self._stdout_closed and self._process.poll() is not None
+
+    def finish(self, wait: float = 5.0) -> None:
+        """Let a child that has reported its outcome exit; kill it if it does not."""
+        try:
+            self._process.wait(wait)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        for reader in self._readers:
+            reader.join(1.0)
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.wait()  # reaped: no zombie left behind
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self.kill()
+        stdin, stdout, stderr = self._process.stdin, self._process.stdout, self._process.stderr
+        assert stdin is not None and stdout is not None and stderr is not None
+        with contextlib.suppress(OSError):  # the child was gone before it read everything
+            stdin.close()
+        for reader, pipe in zip(self._readers, (stdout, stderr), strict=True):
+            reader.join(1.0)
+            if not reader.is_alive():  # else a process the child started still holds the pipe
+                pipe.close()
+
+    def _read_events(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                self._events.put(event)
+        self._events.put(None)
+
+    def _read_stderr(self) -> None:
+        assert self._process.stderr is not None
+        for raw in self._process.stderr:
+            line = raw.decode(errors="replace").rstrip()[:500]
+            self.stderr_tail.append(line)
+            if _REASON.match(line):
+                self.reason = line if len(line) <= _REASON_MAX else line[: _REASON_MAX - 3] + "..."
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return f"killed by {signal.Signals(number).name}"
+    except ValueError:
+        return f"killed by signal {number}"

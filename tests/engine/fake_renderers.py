@@ -1,4 +1,7 @@
-"""Renderers that fail the ways native code can, to prove a render cannot take the server down."""
+"""Renderers that misbehave the ways native code and libraries can.
+
+They prove that a render cannot take the server down, nor be garbled by what it prints.
+"""
 
 from __future__ import annotations
 
@@ -20,3 +23,21 @@ def hang(draft, media, out, *, on_progress=None):
         on_progress(1, 10)
     while True:
         time.sleep(1)
+
+
+def segfault(draft, media, out, *, on_progress=None):
+    """A real native crash: native code reads address 0."""
+    import ctypes
+
+    if on_progress:
+        on_progress(1, 10)
+    ctypes.string_at(0)
+
+
+def chatty(draft, media, out, *, on_progress=None):
+    """The real renderer, with a library that prints to stdout, even lines that look like events."""
+    from nemo_widgets.engine.render import render
+
+    print('{"event": "error", "message": "printed by the renderer"}', flush=True)
+    os.write(1, b"native code writing to stdout\n")
+    return render(draft, media, out, on_progress=on_progress)
