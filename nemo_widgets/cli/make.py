@@ -159,6 +159,8 @@ class Progress:
         if self._bar is not None:
             if self._stage == "render" and self._bar.total:
                 self._bar.n = self._bar.total  # a render ends at 100 % even if polls missed it
+            elif self._stage == "turn":
+                self._bar.set_postfix_str("done", refresh=False)
             self._bar.close()
             self._bar = None
 
