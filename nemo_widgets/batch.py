@@ -1,0 +1,684 @@
+"""Many photo sets into many videos: :class:`Batch`, one progress bar and a table of results.
+
+Each item is one call of :func:`~nemo_widgets.make.make_video`: its photos and prompt make
+``<folder>/<name>.mp4``. A failing item (a bad file, a prompt the agent made nothing of, a
+failed render) is recorded with its message and the others go on.
+
+The batch keeps a record, ``<folder>/nemo-batch.json``, rewritten after every item. Running the
+same batch again (after a kernel restart, say) skips the items whose video is still there and
+whose inputs are unchanged, retries the failed ones, and makes again the ones whose prompt,
+aspect, music or photos changed (a photo counts as changed when its path, size or modification
+time does). The batch only ever replaces a video it made itself: any other file at an output
+path is left alone and its item is reported as failed. Run one batch at a time per folder:
+two running at once on the same folder would each keep only their own record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from tqdm.auto import tqdm
+
+from .api.client import AsyncNemoClient
+from .api.errors import AuthError, ExportBlocked, NemoError, OutOfCredits
+from .api.sync_client import NemoClient
+from .formats import FORMATS
+from .make import ASPECTS, MakeFailed, make_video
+from .runtime import get_runtime
+
+__all__ = ["MANIFEST_NAME", "Batch", "BatchItem", "BatchResult", "BatchTable"]
+
+#: The batch's record, in the output folder.
+MANIFEST_NAME = "nemo-batch.json"
+_FORMAT = "nemo-widgets batch"
+_VERSION = 1
+# Videos are downloaded here first, then moved into place once the output path is known free.
+_PARTIAL_DIR = ".nemo-batch-partial"
+_VISUAL_EXTENSIONS = frozenset(
+    ext for fmt in FORMATS if fmt.category in ("image", "video") for ext in fmt.extensions
+)
+# After these, every other item would fail the same way: the rest are not started.
+_STOP_THE_REST = (AuthError, OutOfCredits, ExportBlocked)
+_BAD_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+Status = Literal["made", "skipped", "failed"]
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One video to make: ``photos`` (files, or folders whose photos are used) and a prompt."""
+
+    name: str
+    photos: tuple[Path, ...]
+    prompt: str
+    aspect: str | None = None
+    music: Path | None = None
+
+    def photo_files(self) -> list[Path]:
+        """The files to upload, in order: a folder gives its photos and clips sorted by name."""
+        files: list[Path] = []
+        for path in self.photos:
+            if path.is_dir():
+                found = _media_in(path)
+                if not found:
+                    raise FileNotFoundError(
+                        f"{path} holds no photos ({', '.join(sorted(_VISUAL_EXTENSIONS))}): "
+                        "add some, or give this item the photo files themselves."
+                    )
+                files.extend(found)
+            else:
+                files.append(path)
+        return files
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to one item in the latest run.
+
+    ``status`` is ``"made"`` (made in this run), ``"skipped"`` (made by an earlier run, inputs
+    unchanged) or ``"failed"`` (``error`` says why; ``session_id``, when there is one, is the
+    project on the server, to continue with ``NemoStudio(session_id=...)``). ``path`` is the
+    video (None when failed), ``duration_s`` its length, ``seconds`` the time spent on the item
+    in this run.
+    """
+
+    name: str
+    status: Status
+    path: Path | None
+    duration_s: float | None
+    error: str | None
+    seconds: float
+    session_id: str | None = None
+
+
+class BatchTable:
+    """The results as a table: printed as text, shown as HTML in a notebook."""
+
+    columns = ("name", "status", "length", "time", "file or error")
+
+    def __init__(self, results: Sequence[BatchResult]):
+        self.results = list(results)
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        return [
+            (
+                result.name,
+                result.status,
+                f"{result.duration_s:.1f} s" if result.duration_s is not None else "–",
+                "–" if result.status == "skipped" else f"{result.seconds:.1f} s",
+                str(result.path) if result.path is not None else (result.error or ""),
+            )
+            for result in self.results
+        ]
+
+    def summary(self) -> str:
+        """``2 made, 1 skipped, 1 failed``: the counts, in that order, zeros left out."""
+        counts = {status: 0 for status in ("made", "skipped", "failed")}
+        for result in self.results:
+            counts[result.status] += 1
+        return ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no results"
+
+    def __str__(self) -> str:
+        if not self.results:
+            return "No results yet: run the batch with batch.run()."
+        rows = [self.columns, *((*row[:4], _one_line(row[4])) for row in self.rows())]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+            + "  "
+            + row[4]
+            for row in rows
+        ]
+        return "\n".join([*lines, self.summary()])
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        if not self.results:
+            return f"<p>{html.escape(str(self))}</p>"
+        colors = {"made": "#1a7f37", "skipped": "#57606a", "failed": "#cf222e"}
+        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.columns)
+        body = []
+        for result, row in zip(self.results, self.rows(), strict=True):
+            cells = [html.escape(cell) for cell in row]
+            cells[1] = f"<span style='color:{colors[result.status]}'>{cells[1]}</span>"
+            last = "<td style='text-align:left;white-space:pre-wrap'>"
+            body.append(
+                "<tr>"
+                + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells[:4])
+                + f"{last}{cells[4]}</td></tr>"
+            )
+        return (
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<p>{html.escape(self.summary())}</p>"
+        )
+
+
+class Batch:
+    """Many photo sets into many videos in ``folder``, resumable across runs and restarts.
+
+    ::
+
+        batch = Batch("videos")
+        batch.add("beach", ["beach/1.jpg", "beach/2.jpg"], "make a 6-second slideshow")
+        batch.add("hike", "photos/hike", "make a 10-second video with smooth transitions")
+        batch.run()          # blocking, also in a notebook; or: await batch.run_async()
+        batch.table()
+
+    ``client`` is a :class:`~nemo_widgets.NemoClient` or an
+    :class:`~nemo_widgets.AsyncNemoClient` (not closed by the batch); by default one is made
+    for the run from the environment (the NemoVideo cloud with ``NEMO_TOKEN``, else the local
+    engine). An ``AsyncNemoClient`` belongs to the event loop it is used on: give it to
+    :meth:`run_async`; :meth:`run` works on a private loop. ``concurrency`` items are worked on
+    at a time; ``progress=False`` hides the progress bar. ``on_result`` is called with each
+    item's :class:`BatchResult` as soon as it is known (and recorded), on the thread that runs
+    the batch (with :meth:`run`, the private loop's thread: keep it quick).
+    """
+
+    def __init__(
+        self,
+        folder: PathLike = "videos",
+        *,
+        client: NemoClient | AsyncNemoClient | None = None,
+        concurrency: int = 2,
+        progress: bool = True,
+        on_result: Callable[[BatchResult], object] | None = None,
+    ):
+        if client is not None and not isinstance(client, (NemoClient, AsyncNemoClient)):
+            raise TypeError(
+                f"client must be a NemoClient or an AsyncNemoClient, not {type(client).__name__}"
+            )
+        if not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(
+                f"concurrency must be a whole number of 1 or more, not {concurrency!r}"
+            )
+        self.folder = Path(folder).expanduser()
+        self.client = client
+        self.concurrency = concurrency
+        self.progress = progress
+        self.on_result = on_result
+        self.items: list[BatchItem] = []
+        #: The results of the latest run, in the order the items were added.
+        self.results: list[BatchResult] = []
+        self._stopped_by: str | None = None
+
+    @property
+    def manifest_path(self) -> Path:
+        """The batch's record of what it made: ``<folder>/nemo-batch.json``."""
+        return self.folder / MANIFEST_NAME
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Batch {len(self.items)} item{'s' if len(self.items) != 1 else ''} -> {self.folder}>"
+        )
+
+    def add(
+        self,
+        name: str,
+        photos: PathLike | Sequence[PathLike],
+        prompt: str,
+        *,
+        aspect: str | None = None,
+        music: PathLike | None = None,
+    ) -> None:
+        """Add one video: ``name`` gives ``<folder>/<name>.mp4``; ``photos`` are files, a folder
+        (its photos and clips, sorted by name) or a mix; ``aspect`` one of 16:9, 9:16, 1:1, 4:5.
+
+        Files are checked when the batch runs: a missing or unreadable one fails its item only.
+        Raises ``ValueError`` for a name that is taken or cannot be a file name, no photos, an
+        empty prompt or an unknown aspect.
+        """
+        name = _checked_name(name)
+        taken = {item.name.casefold(): item.name for item in self.items}
+        if name.casefold() in taken:
+            raise ValueError(
+                f"The batch already has an item named {taken[name.casefold()]!r}: give each item "
+                "its own name (it names the video file)."
+            )
+        if isinstance(photos, (str, os.PathLike)):
+            photos = [photos]
+        paths = tuple(Path(photo).expanduser() for photo in photos)
+        if not paths:
+            raise ValueError(f"Item {name!r} has no photos: give photo files or a folder of them.")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ValueError(
+                f"Item {name!r} has an empty prompt: say what to make, for example "
+                "'make a 6-second slideshow with smooth transitions'."
+            )
+        if aspect is not None and aspect not in ASPECTS:
+            raise ValueError(
+                f"Aspect ratio {aspect!r} is not available: use one of {', '.join(ASPECTS)}."
+            )
+        music_path = Path(music).expanduser() if music is not None else None
+        self.items.append(BatchItem(name, paths, prompt.strip(), aspect, music_path))
+
+    @classmethod
+    def from_folders(
+        cls,
+        root: PathLike,
+        prompt: str,
+        folder: PathLike = "videos",
+        *,
+        aspect: str | None = None,
+        music: PathLike | None = None,
+        client: NemoClient | AsyncNemoClient | None = None,
+        concurrency: int = 2,
+        progress: bool = True,
+        on_result: Callable[[BatchResult], object] | None = None,
+    ) -> Batch:
+        """A batch with one item per subfolder of ``root`` that holds photos or clips, named
+        after the subfolder, all with the same ``prompt`` (and ``aspect`` and ``music``).
+
+        Subfolders are taken in name order; hidden ones and the output ``folder`` are left out.
+        """
+        root_path = Path(root).expanduser()
+        if not root_path.is_dir():
+            raise FileNotFoundError(
+                f"{root_path} is not a folder: give the folder whose subfolders hold the photos."
+            )
+        batch = cls(
+            folder, client=client, concurrency=concurrency, progress=progress, on_result=on_result
+        )
+        output = batch.folder.resolve()
+        for sub in sorted(root_path.iterdir(), key=lambda p: _natural(p.name)):
+            if sub.name.startswith(".") or not sub.is_dir() or sub.resolve() == output:
+                continue
+            if _media_in(sub):
+                batch.add(sub.name, sub, prompt, aspect=aspect, music=music)
+        if not batch.items:
+            raise ValueError(
+                f"No subfolder of {root_path} holds photos: put each set of photos in its own "
+                "subfolder (its name becomes the video's name)."
+            )
+        return batch
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> list[BatchResult]:
+        """Make every item not made yet and return the results (also in :attr:`results`).
+
+        Blocks until done; works in a notebook too. Interrupting keeps what is finished.
+        """
+        manifest = self._prepare()
+        bar = self._progress_bar()
+        try:
+            return get_runtime().run(self._run(manifest, bar))
+        finally:
+            bar.close()
+
+    async def run_async(self) -> list[BatchResult]:
+        """:meth:`run` for async code: ``results = await batch.run_async()``."""
+        manifest = self._prepare()
+        bar = self._progress_bar()
+        try:
+            return await self._run(manifest, bar)
+        finally:
+            bar.close()
+
+    def table(self) -> BatchTable:
+        """The latest results: name, status, length, time, and the file or the error."""
+        return BatchTable(self.results)
+
+    def _prepare(self) -> _Manifest:
+        """Checks and reads done before the run, in the caller's thread (warnings show there)."""
+        if not self.items:
+            raise ValueError(
+                "This batch has no items: add some with batch.add(name, photos, prompt), or "
+                "build the batch with Batch.from_folders(root, prompt)."
+            )
+        if self.folder.exists() and not self.folder.is_dir():
+            raise NotADirectoryError(
+                f"{self.folder} is a file, not a folder: choose another folder for the videos."
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return _Manifest.load(self.manifest_path)
+
+    def _progress_bar(self) -> Any:
+        return tqdm(total=len(self.items), desc="Videos", unit="video", disable=not self.progress)
+
+    async def _run(self, manifest: _Manifest, bar: Any) -> list[BatchResult]:
+        self._stopped_by = None
+        finished: dict[str, BatchResult] = {}
+        gate = asyncio.Semaphore(self.concurrency)
+
+        def done(result: BatchResult) -> None:
+            finished[result.name] = result
+            bar.set_postfix_str(BatchTable(list(finished.values())).summary(), refresh=False)
+            bar.update(1)
+            if self.on_result is not None:
+                self.on_result(result)
+
+        own_client = None
+        client = self.client
+        if client is None:
+            # Settings may start the local engine: keep that wait off the event loop.
+            client = own_client = await asyncio.to_thread(AsyncNemoClient)
+        aio = client.aio if isinstance(client, NemoClient) else client
+        tasks = [
+            asyncio.ensure_future(self._one(item, aio, manifest, gate, done)) for item in self.items
+        ]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # Item failures are results; this is the record unwritable or an interrupt:
+            # stop every item rather than leave them working after run() has returned.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        finally:
+            self.results = [finished[i.name] for i in self.items if i.name in finished]
+            if own_client is not None:
+                await own_client.aclose()
+            with contextlib.suppress(OSError):  # only if empty: another run may be using it
+                (self.folder / _PARTIAL_DIR).rmdir()
+        return self.results
+
+    async def _one(
+        self,
+        item: BatchItem,
+        client: AsyncNemoClient,
+        manifest: _Manifest,
+        gate: asyncio.Semaphore,
+        done: Any,
+    ) -> None:
+        target = self.folder / f"{item.name}.mp4"
+        entry = manifest.entries.get(item.name, {})
+        started = time.perf_counter()
+        try:
+            photos = item.photo_files()
+            fingerprint = _fingerprint(item, photos)
+        except (OSError, ValueError) as exc:
+            done(manifest.failed(item, None, _message(exc), time.perf_counter() - started))
+            return
+        video = entry.get("video")
+        unchanged = entry.get("status") == "made" and entry.get("fingerprint") == fingerprint
+        if unchanged and _is_ours(video, target):
+            done(
+                BatchResult(
+                    item.name,
+                    "skipped",
+                    target,
+                    video.get("duration_s"),
+                    None,
+                    0.0,
+                    entry.get("session_id"),
+                )
+            )
+            return
+        async with gate:
+            started = time.perf_counter()
+            if self._stopped_by is not None:
+                message = f"Not started: {self._stopped_by}"
+                done(manifest.failed(item, fingerprint, message, 0.0))
+                return
+            partial = self.folder / _PARTIAL_DIR / f"{item.name}.mp4"
+            try:
+                _refuse_foreign(target, video)
+                partial.parent.mkdir(exist_ok=True)
+                made = await make_video(
+                    client, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+                )
+                _refuse_foreign(target, video)
+                os.replace(made.path, target)
+            except Exception as exc:
+                if isinstance(exc, _STOP_THE_REST):
+                    self._stopped_by = _message(exc)
+                session_id = exc.session_id if isinstance(exc, MakeFailed) else None
+                seconds = time.perf_counter() - started
+                done(manifest.failed(item, fingerprint, _message(exc), seconds, session_id))
+                return
+            finally:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+            seconds = time.perf_counter() - started
+            done(
+                manifest.made(item, fingerprint, target, made.duration_s, seconds, made.session_id)
+            )
+
+
+# -- the record ----------------------------------------------------------------------------
+
+
+class _Manifest:
+    """``nemo-batch.json``: per item name, the inputs' fingerprint, the outcome and the video
+    made (size and modification time, which is how the batch knows the file is its own)."""
+
+    def __init__(self, path: Path, entries: dict[str, dict[str, Any]]):
+        self.path = path
+        self.entries = entries
+
+    @classmethod
+    def load(cls, path: Path) -> _Manifest:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path, {})
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != _FORMAT:
+                raise ValueError("it is not a batch record")
+            version = data.get("version")
+            if not isinstance(version, int):
+                raise ValueError("it has no version")
+            if version > _VERSION:
+                raise RuntimeError(
+                    f"{path} was written by a newer nemo-widgets: upgrade nemo-widgets, or use "
+                    "another folder for this batch."
+                )
+            entries = data.get("items")
+            if not isinstance(entries, dict) or not all(
+                isinstance(entry, dict) for entry in entries.values()
+            ):
+                raise ValueError("its items are not readable")
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            aside = _free_path(path.with_name(path.name + ".broken"))
+            os.replace(path, aside)
+            warnings.warn(
+                f"The batch record {path} could not be read ({exc}). It was kept as "
+                f"{aside.name} and a new record is started: every item is made again, except "
+                f"where a video is already in {path.parent} (the batch can no longer tell it "
+                "made it, so it leaves the file alone and reports the item as failed).",
+                stacklevel=4,
+            )
+            return cls(path, {})
+        return cls(path, entries)
+
+    def made(
+        self,
+        item: BatchItem,
+        fingerprint: str,
+        path: Path,
+        duration_s: float,
+        seconds: float,
+        session_id: str | None,
+    ) -> BatchResult:
+        stat = path.stat()
+        self.entries[item.name] = {
+            "status": "made",
+            "fingerprint": fingerprint,
+            "prompt": item.prompt,
+            "video": {
+                "file": path.name,
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "duration_s": duration_s,
+            },
+            "error": None,
+            "session_id": session_id,
+            "seconds": round(seconds, 3),
+            "updated": _now(),
+        }
+        self.save()
+        return BatchResult(item.name, "made", path, duration_s, None, seconds, session_id)
+
+    def failed(
+        self,
+        item: BatchItem,
+        fingerprint: str | None,
+        error: str,
+        seconds: float,
+        session_id: str | None = None,
+    ) -> BatchResult:
+        previous = self.entries.get(item.name, {})
+        self.entries[item.name] = {
+            "status": "failed",
+            "fingerprint": fingerprint,
+            "prompt": item.prompt,
+            # A video made by an earlier run stays this batch's own, to be replaced later.
+            "video": previous.get("video"),
+            "error": error,
+            "session_id": session_id,
+            "seconds": round(seconds, 3),
+            "updated": _now(),
+        }
+        self.save()
+        return BatchResult(item.name, "failed", None, None, error, seconds, session_id)
+
+    def save(self) -> None:
+        """Write the whole record to a temporary file, then move it over the old one."""
+        data = {"format": _FORMAT, "version": _VERSION, "items": self.entries}
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=2, ensure_ascii=False)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _checked_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"An item's name must be a non-empty string, not {name!r}.")
+    bad = _BAD_NAME_CHARACTERS.search(name)
+    if bad or name != name.strip() or name.startswith(".") or name.endswith(".") or len(name) > 200:
+        what = f"the character {bad.group()!r}" if bad else "its start or end"
+        raise ValueError(
+            f"The item name {name!r} cannot be a file name ({what}): use letters, digits, "
+            "spaces, - or _ (the video is saved as <folder>/<name>.mp4)."
+        )
+    if name.lower().endswith(".mp4"):
+        raise ValueError(f"Give the item name without .mp4: {name[:-4]!r} is saved as {name!r}.")
+    return name
+
+
+def _media_in(folder: Path) -> list[Path]:
+    """The photos and clips directly in ``folder`` (by extension), natural name order."""
+    return sorted(
+        (
+            path
+            for path in folder.iterdir()
+            if not path.name.startswith(".")
+            and path.suffix[1:].lower() in _VISUAL_EXTENSIONS
+            and path.is_file()
+        ),
+        key=lambda path: _natural(path.name),
+    )
+
+
+def _natural(name: str) -> list[Any]:
+    """Sort key that puts photo-2 before photo-10."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+
+
+def _fingerprint(item: BatchItem, photos: list[Path]) -> str:
+    """A hash of what the video is made from: prompt, aspect, music and every photo (absolute
+    path, size, modification time). Raises ``OSError`` for a file that cannot be found."""
+
+    def stamp(path: Path) -> list[Any]:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                f"{path}: no such file. Check the path and try again."
+            ) from None
+        return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+    inputs = {
+        "prompt": item.prompt,
+        "aspect": item.aspect,
+        "music": stamp(item.music) if item.music is not None else None,
+        "photos": [stamp(path) for path in photos],
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _is_ours(video: Any, path: Path) -> bool:
+    """Whether ``path`` is the video the record says the batch made, unchanged since."""
+    if not isinstance(video, dict):
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (
+        path.is_file()
+        and stat.st_size == video.get("size")
+        and stat.st_mtime_ns == video.get("mtime_ns")
+    )
+
+
+def _refuse_foreign(target: Path, video: Any) -> None:
+    """Raise ``FileExistsError`` if something the batch did not make is at ``target``."""
+    if (target.exists() or target.is_symlink()) and not _is_ours(video, target):
+        raise FileExistsError(
+            f"{target} already exists and was not made by this batch, so it was left as it is: "
+            "move or rename it (or delete it), or give this item another name, then run again."
+        )
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, MakeFailed) and exc.session_id:
+        return (
+            f"{exc.message} (The project is kept: continue it with "
+            f"NemoStudio(session_id={exc.session_id!r}).)"
+        )
+    if isinstance(exc, NemoError):
+        return exc.message
+    if isinstance(exc, (OSError, ValueError)) and str(exc):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _free_path(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{n}")
+    return candidate
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
