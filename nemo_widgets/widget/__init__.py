@@ -1,4 +1,4 @@
-"""NemoStudio, the chat-and-timeline notebook widget.
+"""NemoStudio, the chat-and-timeline notebook widget, and VideoPlayer, an inline MP4 player.
 
 The parts (``uploads``, ``outbox``, ``video``, ``thumbs``) import without anywidget; the widget
 itself is imported on first use.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .player import VideoPlayer
     from .studio import NemoStudio
 
 
@@ -17,7 +18,11 @@ def __getattr__(name: str) -> object:
         from .studio import NemoStudio
 
         return NemoStudio
+    if name == "VideoPlayer":
+        from .player import VideoPlayer
+
+        return VideoPlayer
     raise AttributeError(f"module 'nemo_widgets.widget' has no attribute {name!r}")
 
 
-__all__ = ["NemoStudio"]
+__all__ = ["NemoStudio", "VideoPlayer"]

@@ -1,0 +1,275 @@
+"""VideoPlayer's front end (player.js + player.css) in a real chromium, against a fake model.
+
+tests/widget/frontend/player_harness.html loads the module the way anywidget does (initialize
+once per model, render once per view, a model proxy per view); the fake kernel of
+fake_model.js answers ``video_request`` with ``video_chunk`` messages whose buffers are
+``Uint8Array`` (Colab) or ``DataView`` (Jupyter) views into one larger buffer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.media_factory import make_video
+from tests.widget.browser import launch_kwargs
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = ROOT / "nemo_widgets" / "widget" / "static"
+FRONTEND = Path(__file__).resolve().parent / "frontend"
+
+PLAYABLE = """(() => {
+    const v = document.querySelector('[data-testid=nemo-player-video]');
+    return v && !v.hidden && v.src.startsWith('blob:') && v.readyState >= 1;
+})()"""
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("media")
+    make_video(folder / "clip.mp4", seconds=2.0)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(media_dir: Path) -> Iterator[str]:
+    """The static folder, the harness and the media over http://127.0.0.1 (ES modules need it)."""
+    roots = {"/static/": STATIC, "/frontend/": FRONTEND, "/media/": media_dir}
+
+    class Handler(SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            path = unquote(urlsplit(path).path)
+            for prefix, root in roots.items():
+                if path.startswith(prefix):
+                    target = (root / path[len(prefix) :]).resolve()
+                    if target.is_relative_to(root.resolve()):
+                        return str(target)
+            return str(FRONTEND / "not-found")
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_kwargs())
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 900, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/frontend/player_harness.html")
+    page.wait_for_function("window.nemoReady === true")
+    yield page
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def setup(page: Page, state: dict[str, Any], kernel: dict[str, Any] | None = None, **options):
+    page.evaluate(
+        "([state, kernel, options]) => nemo.setup({state, kernel, ...options})",
+        [state, kernel or {}, options],
+    )
+
+
+def sent(page: Page, kind: str) -> list[dict[str, Any]]:
+    return [m["content"] for m in page.evaluate("(kind) => nemo.sent(kind)", kind)]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def video_state(url: str | None, size: int, name: str = "clip.mp4") -> dict[str, Any]:
+    return {"video": {"token": 1, "url": url, "name": name, "size": size}}
+
+
+def blob_sha256(page: Page) -> str:
+    src = page.get_by_test_id("nemo-player-video").get_attribute("src")
+    return page.evaluate("(u) => fetch(u).then(r => r.blob()).then(nemo.sha256Hex)", src)
+
+
+# --------------------------------------------------------------------------- the module itself
+
+
+def test_module_has_no_imports_and_the_right_exports() -> None:
+    source = (STATIC / "player.js").read_text()
+    assert not re.search(r"^\s*import[\s({*]", source, re.MULTILINE)
+    assert "import(" not in source
+    assert not re.search(r"\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write", source)
+    assert re.search(r"^export default \{ initialize, render \};$", source, re.MULTILINE)
+
+
+def test_every_css_rule_is_scoped_under_the_root_class() -> None:
+    css = re.sub(r"/\*.*?\*/", "", (STATIC / "player.css").read_text(), flags=re.DOTALL)
+    selectors = [
+        part.strip()
+        for block in re.findall(r"([^{}]+)\{[^{}]*\}", css)
+        for part in block.split(",")
+    ]
+    assert selectors
+    assert [s for s in selectors if not s.startswith(".nemo-player")] == []
+
+
+# --------------------------------------------------------------------------- playing
+
+
+@pytest.mark.browser
+def test_plays_from_the_url_when_it_loads(page: Page, server: str, media_dir: Path) -> None:
+    size = (media_dir / "clip.mp4").stat().st_size
+    url = f"{server}/media/clip.mp4"
+    setup(page, video_state(url, size))
+    page.wait_for_function(
+        "document.querySelector('[data-testid=nemo-player-video]')?.readyState >= 1"
+    )
+    video = page.get_by_test_id("nemo-player-video")
+    expect(video).to_have_attribute("src", url)
+    expect(video).to_have_attribute("controls", "")
+    expect(page.get_by_test_id("nemo-player-name")).to_have_text("clip.mp4")
+    meta = page.get_by_test_id("nemo-player-meta")
+    expect(meta).to_have_text(re.compile(rf"^{size / 1000:.1f} kB · 2\.\d s$"))
+    expect(page.get_by_test_id("nemo-player-download")).to_have_attribute("href", url)
+    assert sent(page, "video_request") == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("buffer_kind", ["Uint8Array", "DataView"])
+def test_an_unreachable_url_falls_back_to_chunks_from_the_kernel(
+    page: Page, server: str, media_dir: Path, buffer_kind: str
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    chunk = max(512, len(data) // 5)
+    kernel = {
+        "videoUrl": f"{server}/media/clip.mp4",
+        "bufferKind": buffer_kind,
+        "videoChunkSize": chunk,
+        "videoWindow": 2,
+    }
+    setup(page, video_state(f"http://127.0.0.1:{closed_port()}/clip.mp4", len(data)), kernel)
+    page.wait_for_function(PLAYABLE)
+    assert sent(page, "video_request") == [{"type": "video_request", "token": 1}]
+    acks = sorted(m["seq"] for m in sent(page, "video_ack"))
+    assert acks == list(range(-(-len(data) // chunk)))
+    assert blob_sha256(page) == hashlib.sha256(data).hexdigest()
+    src = page.get_by_test_id("nemo-player-video").get_attribute("src")
+    download = page.get_by_test_id("nemo-player-download")
+    expect(download).to_have_attribute("href", src)
+    expect(download).to_have_attribute("download", "clip.mp4")
+    expect(page.get_by_test_id("nemo-player-status")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_without_a_url_the_chunks_are_asked_for_at_once(
+    page: Page, server: str, media_dir: Path
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    setup(page, video_state(None, len(data)), {"videoUrl": f"{server}/media/clip.mp4"})
+    page.wait_for_function(PLAYABLE)
+    assert sent(page, "video_request") == [{"type": "video_request", "token": 1}]
+    assert blob_sha256(page) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.browser
+def test_two_views_share_one_stream_and_cleanup_revokes_the_blob(
+    page: Page, server: str, media_dir: Path
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    setup(page, video_state(None, len(data)), {"videoUrl": f"{server}/media/clip.mp4"}, views=2)
+    page.wait_for_function(
+        """(() => { const vs = [...document.querySelectorAll('[data-testid=nemo-player-video]')];
+                    return vs.length === 2 && vs.every(v => v.src.startsWith('blob:')
+                                                             && v.readyState >= 1); })()"""
+    )
+    assert len(sent(page, "video_request")) == 1
+    first = page.get_by_test_id("nemo-player-video").first.get_attribute("src")
+    assert page.evaluate("nemo.cleanup(0)") == 0  # no listener of that view is left
+    revoked = "(u) => fetch(u).then(() => false, () => true)"
+    assert page.evaluate(revoked, first)
+    expect(page.get_by_test_id("nemo-player-video")).to_have_count(1)
+
+
+@pytest.mark.browser
+def test_a_host_without_initialize_still_plays(page: Page, server: str, media_dir: Path) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    setup(
+        page,
+        video_state(None, len(data)),
+        {"videoUrl": f"{server}/media/clip.mp4"},
+        initialize=False,
+    )
+    page.wait_for_function(PLAYABLE)
+    assert blob_sha256(page) == hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@pytest.mark.browser
+def test_a_missing_file_shows_its_message_and_asks_the_kernel_nothing(page: Page) -> None:
+    message = "gone.mp4 is not on this machine (no file at /x/gone.mp4): check the path."
+    setup(page, {**video_state(None, 0, "gone.mp4"), "error": message})
+    expect(page.get_by_test_id("nemo-player-error")).to_have_text(message)
+    expect(page.get_by_test_id("nemo-player-name")).to_have_text("gone.mp4")
+    expect(page.get_by_test_id("nemo-player-video")).to_be_hidden()
+    assert sent(page, "video_request") == []
+
+
+@pytest.mark.browser
+def test_a_missing_file_with_a_dead_url_shows_the_message(page: Page) -> None:
+    message = "gone.mp4 is not on this machine: check the path."
+    url = f"http://127.0.0.1:{closed_port()}/gone.mp4"
+    setup(page, {**video_state(url, 0, "gone.mp4"), "error": message})
+    expect(page.get_by_test_id("nemo-player-error")).to_have_text(message)
+    expect(page.get_by_test_id("nemo-player-video")).to_be_hidden()
+    assert sent(page, "video_request") == []
+
+
+@pytest.mark.browser
+def test_a_video_error_from_the_kernel_is_shown(page: Page) -> None:
+    setup(page, video_state(None, 1000), views=0)
+    page.evaluate("nemo.kernel.videoRequest = () => {}; nemo.render()")  # a kernel that only fails
+    assert sent(page, "video_request") == [{"type": "video_request", "token": 1}]
+    page.evaluate(
+        "nemo.custom({type: 'video_error', token: 1, message: 'The file changed: play again.'})"
+    )
+    expect(page.get_by_test_id("nemo-player-error")).to_have_text("The file changed: play again.")
+    expect(page.get_by_test_id("nemo-player-video")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_width_follows_the_trait(page: Page) -> None:
+    setup(page, {**video_state(None, 0), "error": "missing", "width": "320px"})
+    root = page.get_by_test_id("nemo-player")
+    assert root.evaluate("el => el.getBoundingClientRect().width") == 320
+    page.evaluate("nemo.push('width', '')")
+    assert root.evaluate("el => el.getBoundingClientRect().width") == 640  # the default cap
