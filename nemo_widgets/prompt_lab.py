@@ -1,0 +1,701 @@
+"""Compare prompts: the same photos made into a video once per prompt, shown side by side.
+
+Each prompt is one :func:`~nemo_widgets.make.make_video` call in its own session, several at a
+time. The videos go to ``<folder>/NN-<slug of the prompt>.mp4`` (``01-make-a-slideshow.mp4``).
+A prompt that fails (the agent made nothing of it, a render failed) is reported on its card and
+in the table; the others go on.
+
+The lab replaces only videos it made itself: it keeps a small record of them in
+``<folder>/nemo-prompt-lab.json``, and any other file at an output path is left alone (that
+prompt is reported as failed, with what to do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import html
+import json
+import logging
+import os
+import queue
+import re
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from .api.client import AsyncNemoClient
+from .api.errors import NemoError
+from .api.sync_client import NemoClient
+from .assistant import ExportChanged, VideoReady
+from .make import MadeVideo, MakeFailed, Stage, UploadProgress, check_inputs, make_video
+from .runtime import Runtime, get_runtime
+
+__all__ = ["RECORD_NAME", "LabResult", "LabTable", "PromptLab", "prompt_slug"]
+
+logger = logging.getLogger(__name__)
+
+PathLike = str | os.PathLike[str]
+
+#: The lab's record of the videos it made, in its folder.
+RECORD_NAME = "nemo-prompt-lab.json"
+_RECORD_FORMAT = "nemo-widgets prompt lab"
+# Videos are downloaded here first and moved into place once the output path is known free.
+_PARTIAL_DIR = ".prompt-lab-partial"
+# A render that waited less than this before it started is shown without the wait.
+_WAIT_WORTH_SAYING = 1.0
+
+
+@dataclass(frozen=True, repr=False)
+class LabResult:
+    """One prompt's outcome: ``video`` when it was made, else ``error`` (why, in words).
+
+    ``path`` is where the video is (or would have been). ``waited_s`` is, when the lab's other
+    renders were still running as this one was asked for, about how much of the render time
+    went to waiting for them: the seconds until the server reported progress (the local engine
+    renders one video at a time); None otherwise. ``url`` is where the server serves the video.
+    ``session_id`` is the project on the server, to continue with ``NemoStudio(session_id=...)``.
+    """
+
+    prompt: str
+    video: MadeVideo | None
+    error: str | None
+    path: Path
+    waited_s: float | None = None
+    url: str | None = None
+    session_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.video is not None
+
+    @property
+    def duration_s(self) -> float | None:
+        """The video's length in seconds (read from the file), or None when it failed."""
+        return self.video.duration_s if self.video is not None else None
+
+    def __repr__(self) -> str:
+        if self.video is None:
+            return f"<LabResult {self.prompt!r}: failed: {_one_line(self.error or '', 100)}>"
+        return f"<LabResult {self.prompt!r}: {self.video.duration_s:.1f} s video at {self.path}>"
+
+
+class LabTable:
+    """The results as a table: printed as text, shown as HTML in a notebook.
+
+    :meth:`rows` gives the same as plain values (e.g. for ``pandas.DataFrame(table.rows())``).
+    """
+
+    columns = ("#", "prompt", "length", "tracks", "render", "file or error")
+
+    def __init__(self, results: Sequence[LabResult]):
+        self.results = list(results)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per prompt: number, prompt, length_s, tracks, render_s, waited_s, file,
+        error."""
+        rows = []
+        for number, result in enumerate(self.results, start=1):
+            video = result.video
+            rows.append(
+                {
+                    "number": number,
+                    "prompt": result.prompt,
+                    "length_s": round(video.duration_s, 2) if video else None,
+                    "tracks": _tracks(video),
+                    "render_s": round(video.render_s, 2) if video else None,
+                    "waited_s": round(result.waited_s, 2) if result.waited_s is not None else None,
+                    "file": result.path.name if video else None,
+                    "error": result.error,
+                }
+            )
+        return rows
+
+    def _cells(self) -> list[tuple[str, ...]]:
+        return [
+            (
+                str(row["number"]),
+                row["prompt"],
+                f"{row['length_s']:.1f} s" if row["length_s"] is not None else "–",
+                row["tracks"] or "–",
+                f"{row['render_s']:.1f} s" if row["render_s"] is not None else "–",
+                row["file"] or f"failed: {row['error']}",
+            )
+            for row in self.rows()
+        ]
+
+    def __str__(self) -> str:
+        if not self.results:
+            return "No results yet: run the lab with lab.run()."
+        cells = [
+            self.columns,
+            *((*c[:1], _one_line(c[1], 48), *c[2:5], c[5]) for c in self._cells()),
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(5)]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True))
+            + "  "
+            + _one_line(row[5], 160)
+            for row in cells
+        ]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        if not self.results:
+            return f"<p>{html.escape(str(self))}</p>"
+        head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.columns)
+        body = []
+        for result, cells in zip(self.results, self._cells(), strict=True):
+            escaped = [html.escape(cell) for cell in cells]
+            if not result.ok:
+                escaped[5] = f"<span style='color:#cf222e'>{escaped[5]}</span>"
+            body.append(
+                "<tr>"
+                + "".join(
+                    f"<td style='text-align:left;vertical-align:top'>{cell}</td>"
+                    for cell in escaped
+                )
+                + "</tr>"
+            )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+@dataclass(frozen=True)
+class _Update:
+    """A prompt's progress, for its status line: ``percent`` 0-100 and a few words."""
+
+    index: int
+    percent: float
+    text: str
+
+
+class PromptLab:
+    """The same photos under several prompts, made at the same time and shown side by side.
+
+    ::
+
+        lab = PromptLab(photos, [
+            "turn these images into a 15-second video with smooth transitions",
+            "a 10 second video with Ken Burns motion and wipe transitions",
+        ])
+        lab.run()       # blocking, also in a notebook; or: await lab.run_async()
+        lab             # in a notebook: one card per prompt, with the video
+        lab.table()     # prompt, length, tracks, render time, file or error
+
+    ``aspect`` (16:9, 9:16, 1:1 or 4:5) and ``music`` (an audio file) apply to every prompt.
+    Files are checked here, before anything is sent. ``concurrency`` prompts are worked on at a
+    time, each in its own session (the local engine still renders one video at a time, so
+    their renders queue there). ``client`` is a :class:`~nemo_widgets.NemoClient` or an
+    :class:`~nemo_widgets.AsyncNemoClient` (not closed by the lab); by default one is made for
+    each run from the environment (the NemoVideo cloud with ``NEMO_TOKEN``, else the local
+    engine). An ``AsyncNemoClient`` belongs to the event loop it is used on: give it to
+    :meth:`run_async`; :meth:`run` works on the private loop of :mod:`nemo_widgets.runtime`.
+    ``progress=False`` hides the status lines.
+    """
+
+    def __init__(
+        self,
+        photos: PathLike | Sequence[PathLike],
+        prompts: str | Sequence[str],
+        *,
+        folder: PathLike = "prompt-lab",
+        aspect: str | None = None,
+        music: PathLike | None = None,
+        client: NemoClient | AsyncNemoClient | None = None,
+        concurrency: int = 3,
+        progress: bool = True,
+    ):
+        if client is not None and not isinstance(client, (NemoClient, AsyncNemoClient)):
+            raise TypeError(
+                f"client must be a NemoClient or an AsyncNemoClient, not {type(client).__name__}"
+            )
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(
+                f"concurrency must be a whole number of 1 or more, not {concurrency!r}"
+            )
+        self.prompts = _checked_prompts(prompts)
+        if isinstance(photos, (str, os.PathLike)):
+            photos = [photos]
+        checked = check_inputs(photos, music=music, aspect=aspect)
+        self.photos = [file.path for file in checked if file.kind != "audio"]
+        self.music = Path(music).expanduser() if music is not None else None
+        self.aspect = aspect
+        self.folder = Path(folder).expanduser()
+        self.client = client
+        self.concurrency = concurrency
+        self.progress = progress
+        #: The results of the latest run, in prompt order (empty before the first run).
+        self.results: list[LabResult] = []
+        self._local_engine: bool | None = None  # known once a run has a client
+        self._view: Any = None
+        self._view_of: list[LabResult] | None = None
+
+    def output_path(self, index: int) -> Path:
+        """Where the video of prompt ``index`` (0-based) goes: ``<folder>/NN-<slug>.mp4``."""
+        digits = max(2, len(str(len(self.prompts))))
+        return self.folder / f"{index + 1:0{digits}d}-{prompt_slug(self.prompts[index])}.mp4"
+
+    def __repr__(self) -> str:
+        made = sum(result.ok for result in self.results)
+        failed = len(self.results) - made
+        done = f", {made} made, {failed} failed" if self.results else ", not run yet"
+        count = len(self.prompts)
+        return f"<PromptLab {count} prompt{'s' if count != 1 else ''}{done} -> {self.folder}>"
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> list[LabResult]:
+        """Make every prompt's video and return the results (also in :attr:`results`).
+
+        Blocks until all are done; works in a notebook too (the work runs on the private loop
+        thread, the status lines are updated from here). Interrupting stops the prompts still
+        running and keeps the results of those that finished.
+        """
+        runtime = self._runtime()
+        if runtime.in_runtime_thread():
+            raise RuntimeError(
+                "PromptLab.run() was called on nemo-widgets' own event-loop thread: "
+                "use 'await lab.run_async()' in async code."
+            )
+        self._prepare()
+        updates: queue.SimpleQueue[_Update] = queue.SimpleQueue()
+        lines = _StatusLines(self.prompts, enabled=self.progress)
+        future = runtime.submit(self._run(updates.put))
+        try:
+            while True:
+                try:
+                    lines.show(updates.get(timeout=0.1))
+                except queue.Empty:
+                    if future.done():
+                        break
+            while not updates.empty():
+                lines.show(updates.get_nowait())
+            return future.result()
+        except BaseException:
+            future.cancel()  # the prompts still running stop; the finished ones are kept
+            raise
+        finally:
+            lines.close()
+
+    async def run_async(self) -> list[LabResult]:
+        """:meth:`run` for async code: ``results = await lab.run_async()``.
+
+        Runs on the caller's event loop, except with a :class:`NemoClient`, whose client lives
+        on its own loop thread: the work then runs there.
+        """
+        self._prepare()
+        lines = _StatusLines(self.prompts, enabled=self.progress)
+        try:
+            if isinstance(self.client, NemoClient) and not self._runtime().in_runtime_thread():
+                loop = asyncio.get_running_loop()
+
+                def post(update: _Update) -> None:
+                    loop.call_soon_threadsafe(lines.show, update)
+
+                future = self._runtime().submit(self._run(post))
+                try:
+                    return await asyncio.wrap_future(future)
+                finally:
+                    future.cancel()
+            return await self._run(lines.show)
+        finally:
+            lines.close()
+
+    def _runtime(self) -> Runtime:
+        return self.client._runtime if isinstance(self.client, NemoClient) else get_runtime()
+
+    def _prepare(self) -> None:
+        """Checks done in the caller's thread, before the run."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise NotADirectoryError(
+                f"{self.folder} is a file, not a folder: choose another folder for the videos."
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    async def _run(self, post: Callable[[_Update], None]) -> list[LabResult]:
+        finished: dict[int, LabResult] = {}
+        gate = asyncio.Semaphore(self.concurrency)
+        renders: set[int] = set()  # prompts whose render was asked for and is not finished
+        record = _Record.load(self.folder / RECORD_NAME)
+        own_client = None
+        client = self.client
+        if client is None:
+            # Settings may start the local engine: keep that wait off the event loop.
+            client = own_client = await asyncio.to_thread(AsyncNemoClient)
+        aio = client.aio if isinstance(client, NemoClient) else client
+        self._local_engine = aio.settings.backend_kind == "local"
+        try:
+            await asyncio.gather(
+                *(
+                    self._one(index, aio, gate, record, _Watch(index, post, renders), finished)
+                    for index in range(len(self.prompts))
+                )
+            )
+        finally:
+            self.results = [finished[i] for i in sorted(finished)]
+            if own_client is not None:
+                await own_client.aclose()
+            with contextlib.suppress(OSError):  # only if empty
+                (self.folder / _PARTIAL_DIR).rmdir()
+        return self.results
+
+    async def _one(
+        self,
+        index: int,
+        client: AsyncNemoClient,
+        gate: asyncio.Semaphore,
+        record: _Record,
+        watch: _Watch,
+        finished: dict[int, LabResult],
+    ) -> None:
+        prompt = self.prompts[index]
+        target = self.output_path(index)
+        post = watch.post
+        post(_Update(index, 0, "waiting"))
+        async with gate:
+            partial = self.folder / _PARTIAL_DIR / target.name
+            try:
+                record.refuse_foreign(target)
+                partial.parent.mkdir(exist_ok=True)
+                made = await make_video(
+                    client,
+                    self.photos,
+                    prompt,
+                    partial,
+                    aspect=self.aspect,
+                    music=self.music,
+                    on_event=watch,
+                )
+                record.refuse_foreign(target)
+                os.replace(made.path, target)
+                record.add(target, prompt)
+            except Exception as exc:
+                logger.debug("prompt %d failed", index + 1, exc_info=True)
+                session_id = exc.session_id if isinstance(exc, MakeFailed) else None
+                finished[index] = LabResult(
+                    prompt, None, _message(exc), target, session_id=session_id
+                )
+                post(_Update(index, watch.percent, f"failed: {_one_line(_message(exc), 60)}"))
+                return
+            finally:
+                watch.finished()
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+        video = dataclasses.replace(made, path=target)
+        finished[index] = LabResult(
+            prompt, video, None, target, watch.waited_s, watch.url, made.session_id
+        )
+        post(_Update(index, 100, f"done: {video.duration_s:.1f} s"))
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def table(self) -> LabTable:
+        """The latest results: prompt, length, tracks, render time, and the file or the error."""
+        return LabTable(self.results)
+
+    def view(self) -> Any:
+        """The cards as an ipywidgets ``GridBox``: one per prompt, with its video.
+
+        Shown when the lab is the last thing in a cell; call this to place it yourself.
+        """
+        if self._view is not None and self._view_of is self.results:
+            return self._view
+        import ipywidgets
+
+        cards = [self._card(index) for index in range(len(self.prompts))]
+        self._view = ipywidgets.GridBox(
+            cards,
+            layout=ipywidgets.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))",
+                grid_gap="12px",
+                width="100%",
+            ),
+        )
+        self._view_of = self.results
+        return self._view
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The cards as a widget, and the table as text where widgets cannot show."""
+        bundle = dict(self.view()._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = str(self.table()) if self.results else repr(self)
+        return bundle
+
+    def _card(self, index: int) -> Any:
+        import ipywidgets
+
+        from .widget.player import VideoPlayer
+
+        prompt = self.prompts[index]
+        target = self.output_path(index)
+        result = next((r for r in self.results if r.path == target), None)
+        header = ipywidgets.HTML(
+            f"<div style='font-weight:600;line-height:1.35'>{index + 1}. "
+            f"“{html.escape(prompt)}”</div>"
+        )
+        parts: list[Any] = [header]
+        if result is None:
+            parts.append(ipywidgets.HTML(_note("Not made yet: run lab.run().")))
+        elif result.video is None:
+            parts.append(ipywidgets.HTML(_failure(result)))
+        else:
+            parts.append(VideoPlayer(result.path, url=result.url, width="100%"))
+            parts.append(ipywidgets.HTML(self._details(result)))
+        return ipywidgets.VBox(
+            parts,
+            layout=ipywidgets.Layout(
+                border="1px solid rgba(128, 128, 128, 0.35)", padding="8px", min_width="0"
+            ),
+        )
+
+    def _details(self, result: LabResult) -> str:
+        video = result.video
+        assert video is not None
+        render = f"rendered in {video.render_s:.1f} s"
+        if result.waited_s is not None and result.waited_s >= _WAIT_WORTH_SAYING:
+            waited = f"about {result.waited_s:.1f} s of it"
+            if self._local_engine:
+                render += (
+                    f" ({waited} waiting for the other prompts' renders: the local engine "
+                    "renders one video at a time)"
+                )
+            else:
+                render += f" ({waited} before the server started it)"
+        lines = [
+            f"<div><b>Agent:</b> {html.escape(video.reply.strip() or '(no reply)')}</div>",
+            f"<div style='opacity:0.8;font-family:var(--jp-code-font-family, monospace);"
+            f"font-size:0.85em'>{html.escape(video.timeline.summary())}</div>",
+            f"<div><b>{video.duration_s:.1f} s</b> long · {html.escape(render)}</div>",
+            f"<div style='opacity:0.7;font-size:0.85em'>{html.escape(str(result.path))}</div>",
+        ]
+        return f"<div style='line-height:1.4;overflow-wrap:anywhere'>{''.join(lines)}</div>"
+
+
+def prompt_slug(prompt: str, limit: int = 40) -> str:
+    """A file-name-safe slug of ``prompt``: lower-case words joined by "-", whole words up to
+    ``limit`` characters (``"9:16 for TikTok"`` -> ``"9-16-for-tiktok"``); "prompt" if none."""
+    words = re.findall(r"[^\W_]+", prompt.casefold())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:limit]
+    return slug or "prompt"
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+class _Watch:
+    """Turns one prompt's ``make_video`` events into status updates; times the render's wait.
+
+    ``renders`` is shared by the lab's prompts: those whose render is asked for and not
+    finished. A render asked for while others are in it may wait for them: only then is the
+    time until it reports progress taken as waiting.
+    """
+
+    def __init__(self, index: int, post: Callable[[_Update], None], renders: set[int]):
+        self.index = index
+        self.post = post
+        self.percent = 0.0
+        self.url: str | None = None
+        self.waited_s: float | None = None
+        self._renders = renders
+        self._render_asked: float | None = None
+        self._behind_others = False
+
+    def finished(self) -> None:
+        self._renders.discard(self.index)
+
+    def __call__(self, event: object) -> None:
+        if isinstance(event, Stage):
+            if event.name == "upload":
+                self._show(0, "uploading")
+            elif event.name == "turn":
+                self._show(10, "the agent is editing")
+            elif event.name == "render":
+                self._render_asked = time.perf_counter()
+                self._behind_others = bool(self._renders)
+                self._renders.add(self.index)
+                self._show(20, "waiting to render")
+        elif isinstance(event, UploadProgress) and event.total:
+            self._show(10 * event.sent / event.total, "uploading")
+        elif isinstance(event, ExportChanged):
+            started = event.state in ("downloading", "done") or (
+                event.state == "rendering" and event.progress > 0
+            )
+            if started and self._render_asked is not None:
+                if self._behind_others and self.waited_s is None:
+                    self.waited_s = time.perf_counter() - self._render_asked
+                if event.state != "rendering":
+                    self.finished()
+            if event.state == "rendering" and event.progress > 0:
+                self._show(20 + 0.75 * event.progress, "rendering")
+            elif event.state == "downloading":
+                self._show(95, "downloading")
+        elif isinstance(event, VideoReady):
+            self.url = event.url
+
+    def _show(self, percent: float, text: str) -> None:
+        self.percent = percent
+        self.post(_Update(self.index, percent, text))
+
+
+class _StatusLines:
+    """One tqdm line per prompt (a widget in a notebook, a line of text in a terminal)."""
+
+    def __init__(self, prompts: list[str], *, enabled: bool):
+        self._bars = [
+            tqdm(
+                total=100,
+                desc=f"{index + 1}. {_one_line(prompt, 36)}",
+                position=index,
+                leave=True,
+                disable=not enabled,
+                bar_format="{desc} {bar} {percentage:3.0f}%{postfix}",
+            )
+            for index, prompt in enumerate(prompts)
+        ]
+
+    def show(self, update: _Update) -> None:
+        bar = self._bars[update.index]
+        bar.n = round(update.percent, 1)
+        bar.set_postfix_str(update.text, refresh=False)
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self._bars:
+            bar.close()
+
+
+# -- the record of the videos the lab made ---------------------------------------------------
+
+
+class _Record:
+    """``nemo-prompt-lab.json``: the videos the lab made (size and modification time), which is
+    how it knows that a file at an output path is its own to replace."""
+
+    def __init__(self, path: Path, videos: dict[str, dict[str, Any]]):
+        self.path = path
+        self.videos = videos
+
+    @classmethod
+    def load(cls, path: Path) -> _Record:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path, {})  # none yet, or unreadable: no file counts as the lab's own
+        videos = data.get("videos") if isinstance(data, dict) else None
+        return cls(path, videos if isinstance(videos, dict) else {})
+
+    def is_ours(self, target: Path) -> bool:
+        entry = self.videos.get(target.name)
+        try:
+            stat = target.stat()
+        except OSError:
+            return False
+        return (
+            isinstance(entry, dict)
+            and target.is_file()
+            and stat.st_size == entry.get("size")
+            and stat.st_mtime_ns == entry.get("mtime_ns")
+        )
+
+    def refuse_foreign(self, target: Path) -> None:
+        """Raise ``FileExistsError`` if something the lab did not make is at ``target``."""
+        if (target.exists() or target.is_symlink()) and not self.is_ours(target):
+            raise FileExistsError(
+                f"{target} already exists and was not made by this prompt lab, so it was left "
+                "as it is: move or rename it (or choose another folder), then run again."
+            )
+
+    def add(self, target: Path, prompt: str) -> None:
+        stat = target.stat()
+        self.videos[target.name] = {
+            "prompt": prompt,
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+        }
+        data = {"format": _RECORD_FORMAT, "version": 1, "videos": self.videos}
+        fd, temp = tempfile.mkstemp(prefix=".record-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1, ensure_ascii=False)
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def _checked_prompts(prompts: str | Sequence[str]) -> list[str]:
+    if isinstance(prompts, str):
+        prompts = [prompts]
+    checked = []
+    for number, prompt in enumerate(prompts, start=1):
+        if not isinstance(prompt, str):
+            raise TypeError(f"Prompt {number} is a {type(prompt).__name__}, not text.")
+        if not prompt.strip():
+            raise ValueError(
+                f"Prompt {number} is empty: say what to make, for example "
+                "'turn these images into a 15-second video with smooth transitions'."
+            )
+        checked.append(prompt.strip())
+    if not checked:
+        raise ValueError(
+            "No prompts to compare: give a list of them, for example "
+            "['make a slideshow', 'a 10 second video with Ken Burns motion']."
+        )
+    return checked
+
+
+def _tracks(video: MadeVideo | None) -> str:
+    """The kinds of the tracks, e.g. "Video, Title"."""
+    if video is None:
+        return ""
+    timeline = video.timeline
+    return ", ".join(timeline.kind_word(track) for track in timeline.tracks)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, MakeFailed) and exc.session_id:
+        return (
+            f"{exc.message} (The project is kept: continue it with "
+            f"NemoStudio(session_id={exc.session_id!r}).)"
+        )
+    if isinstance(exc, NemoError):
+        return exc.message
+    if isinstance(exc, (OSError, ValueError)) and str(exc):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _one_line(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _note(text: str) -> str:
+    return f"<div style='opacity:0.7;padding:24px 0'>{html.escape(text)}</div>"
+
+
+def _failure(result: LabResult) -> str:
+    return (
+        "<div role='alert' style='line-height:1.4;color:var(--jp-error-color1, #d93a3a);"
+        "background:rgba(217, 58, 58, 0.1);padding:8px 10px;border-radius:8px;"
+        "white-space:pre-wrap;overflow-wrap:anywhere'>"
+        f"<b>Failed:</b> {html.escape(result.error or 'no video')}</div>"
+    )
