@@ -16,13 +16,11 @@ two running at once on the same folder would each keep only their own record.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import html
 import json
 import os
 import re
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -34,10 +32,11 @@ from typing import Any, Literal
 from tqdm.auto import tqdm
 
 from .api.client import AsyncNemoClient
-from .api.errors import AuthError, ExportBlocked, NemoError, OutOfCredits
+from .api.errors import AuthError, ExportBlocked, OutOfCredits
 from .api.sync_client import NemoClient
 from .formats import FORMATS
-from .make import ASPECTS, MakeFailed, make_video
+from .make import ASPECTS, MakeFailed, failure_message, make_video
+from .outputs import Outputs, is_ours, prepare_folder, stamp, write_json
 from .runtime import get_runtime
 
 __all__ = ["MANIFEST_NAME", "Batch", "BatchItem", "BatchResult", "BatchTable"]
@@ -46,8 +45,11 @@ __all__ = ["MANIFEST_NAME", "Batch", "BatchItem", "BatchResult", "BatchTable"]
 MANIFEST_NAME = "nemo-batch.json"
 _FORMAT = "nemo-widgets batch"
 _VERSION = 1
-# Videos are downloaded here first, then moved into place once the output path is known free.
-_PARTIAL_DIR = ".nemo-batch-partial"
+_OUTPUTS = Outputs(
+    made_by="this batch",
+    what_to_do="move or rename it (or delete it), or give this item another name, then run again.",
+    staging=".nemo-batch-partial",
+)
 _VISUAL_EXTENSIONS = frozenset(
     ext for fmt in FORMATS if fmt.category in ("image", "video") for ext in fmt.extensions
 )
@@ -344,11 +346,7 @@ class Batch:
                 "This batch has no items: add some with batch.add(name, photos, prompt), or "
                 "build the batch with Batch.from_folders(root, prompt)."
             )
-        if self.folder.exists() and not self.folder.is_dir():
-            raise NotADirectoryError(
-                f"{self.folder} is a file, not a folder: choose another folder for the videos."
-            )
-        self.folder.mkdir(parents=True, exist_ok=True)
+        prepare_folder(self.folder)
         return _Manifest.load(self.manifest_path)
 
     def _progress_bar(self) -> Any:
@@ -388,8 +386,7 @@ class Batch:
             self.results = [finished[i.name] for i in self.items if i.name in finished]
             if own_client is not None:
                 await own_client.aclose()
-            with contextlib.suppress(OSError):  # only if empty: another run may be using it
-                (self.folder / _PARTIAL_DIR).rmdir()
+            _OUTPUTS.remove_staging(self.folder)
         return self.results
 
     async def _one(
@@ -407,11 +404,11 @@ class Batch:
             photos = item.photo_files()
             fingerprint = _fingerprint(item, photos)
         except (OSError, ValueError) as exc:
-            done(manifest.failed(item, None, _message(exc), time.perf_counter() - started))
+            done(manifest.failed(item, None, failure_message(exc), time.perf_counter() - started))
             return
         video = entry.get("video")
         unchanged = entry.get("status") == "made" and entry.get("fingerprint") == fingerprint
-        if unchanged and _is_ours(video, target):
+        if unchanged and is_ours(target, video):
             done(
                 BatchResult(
                     item.name,
@@ -430,25 +427,20 @@ class Batch:
                 message = f"Not started: {self._stopped_by}"
                 done(manifest.failed(item, fingerprint, message, 0.0))
                 return
-            partial = self.folder / _PARTIAL_DIR / f"{item.name}.mp4"
             try:
-                _refuse_foreign(target, video)
-                partial.parent.mkdir(exist_ok=True)
-                made = await make_video(
-                    client, photos, item.prompt, partial, aspect=item.aspect, music=item.music
-                )
-                _refuse_foreign(target, video)
-                os.replace(made.path, target)
+                _OUTPUTS.refuse_foreign(target, video)
+                with _OUTPUTS.staged(target) as partial:
+                    made = await make_video(
+                        client, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+                    )
+                    _OUTPUTS.move_into_place(made.path, target, video)
             except Exception as exc:
                 if isinstance(exc, _STOP_THE_REST):
-                    self._stopped_by = _message(exc)
+                    self._stopped_by = failure_message(exc)
                 session_id = exc.session_id if isinstance(exc, MakeFailed) else None
                 seconds = time.perf_counter() - started
-                done(manifest.failed(item, fingerprint, _message(exc), seconds, session_id))
+                done(manifest.failed(item, fingerprint, failure_message(exc), seconds, session_id))
                 return
-            finally:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
             seconds = time.perf_counter() - started
             done(
                 manifest.made(item, fingerprint, target, made.duration_s, seconds, made.session_id)
@@ -511,17 +503,11 @@ class _Manifest:
         seconds: float,
         session_id: str | None,
     ) -> BatchResult:
-        stat = path.stat()
         self.entries[item.name] = {
             "status": "made",
             "fingerprint": fingerprint,
             "prompt": item.prompt,
-            "video": {
-                "file": path.name,
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "duration_s": duration_s,
-            },
+            "video": {"file": path.name, **stamp(path), "duration_s": duration_s},
             "error": None,
             "session_id": session_id,
             "seconds": round(seconds, 3),
@@ -554,21 +540,7 @@ class _Manifest:
         return BatchResult(item.name, "failed", None, None, error, seconds, session_id)
 
     def save(self) -> None:
-        """Write the whole record to a temporary file, then move it over the old one."""
-        data = {"format": _FORMAT, "version": _VERSION, "items": self.entries}
-        fd, tmp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=2, ensure_ascii=False)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(self.path, {"format": _FORMAT, "version": _VERSION, "items": self.entries})
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -628,43 +600,6 @@ def _fingerprint(item: BatchItem, photos: list[Path]) -> str:
         "photos": [stamp(path) for path in photos],
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-
-
-def _is_ours(video: Any, path: Path) -> bool:
-    """Whether ``path`` is the video the record says the batch made, unchanged since."""
-    if not isinstance(video, dict):
-        return False
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return (
-        path.is_file()
-        and stat.st_size == video.get("size")
-        and stat.st_mtime_ns == video.get("mtime_ns")
-    )
-
-
-def _refuse_foreign(target: Path, video: Any) -> None:
-    """Raise ``FileExistsError`` if something the batch did not make is at ``target``."""
-    if (target.exists() or target.is_symlink()) and not _is_ours(video, target):
-        raise FileExistsError(
-            f"{target} already exists and was not made by this batch, so it was left as it is: "
-            "move or rename it (or delete it), or give this item another name, then run again."
-        )
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, MakeFailed) and exc.session_id:
-        return (
-            f"{exc.message} (The project is kept: continue it with "
-            f"NemoStudio(session_id={exc.session_id!r}).)"
-        )
-    if isinstance(exc, NemoError):
-        return exc.message
-    if isinstance(exc, (OSError, ValueError)) and str(exc):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _one_line(text: str, limit: int = 160) -> str:

@@ -83,6 +83,21 @@ class MakeFailed(NemoError):
         self.session_id = session_id
 
 
+def failure_message(exc: BaseException) -> str:
+    """Why a video was not made, in the words shown to the user; when the project is kept on
+    the server, also how to continue it in a notebook."""
+    if isinstance(exc, MakeFailed) and exc.session_id:
+        return (
+            f"{exc.message} (The project is kept: continue it with "
+            f"NemoStudio(session_id={exc.session_id!r}).)"
+        )
+    if isinstance(exc, NemoError):
+        return exc.message
+    if isinstance(exc, (OSError, ValueError)) and str(exc):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     path: Path

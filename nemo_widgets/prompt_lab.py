@@ -13,7 +13,6 @@ prompt is reported as failed, with what to do).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import html
 import json
@@ -21,7 +20,6 @@ import logging
 import os
 import queue
 import re
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,10 +29,18 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .api.client import AsyncNemoClient
-from .api.errors import NemoError
 from .api.sync_client import NemoClient
 from .assistant import ExportChanged, VideoReady
-from .make import MadeVideo, MakeFailed, Stage, UploadProgress, check_inputs, make_video
+from .make import (
+    MadeVideo,
+    MakeFailed,
+    Stage,
+    UploadProgress,
+    check_inputs,
+    failure_message,
+    make_video,
+)
+from .outputs import Outputs, prepare_folder, stamp, write_json
 from .runtime import Runtime, get_runtime
 
 __all__ = ["RECORD_NAME", "LabResult", "LabTable", "PromptLab", "prompt_slug"]
@@ -46,8 +52,11 @@ PathLike = str | os.PathLike[str]
 #: The lab's record of the videos it made, in its folder.
 RECORD_NAME = "nemo-prompt-lab.json"
 _RECORD_FORMAT = "nemo-widgets prompt lab"
-# Videos are downloaded here first and moved into place once the output path is known free.
-_PARTIAL_DIR = ".prompt-lab-partial"
+_OUTPUTS = Outputs(
+    made_by="this prompt lab",
+    what_to_do="move or rename it (or choose another folder), then run again.",
+    staging=".prompt-lab-partial",
+)
 # A render that waited less than this before it started is shown without the wait.
 _WAIT_WORTH_SAYING = 1.0
 
@@ -265,7 +274,7 @@ class PromptLab:
                 "PromptLab.run() was called on nemo-widgets' own event-loop thread: "
                 "use 'await lab.run_async()' in async code."
             )
-        self._prepare()
+        prepare_folder(self.folder)  # in the caller's thread, before the run
         updates: queue.SimpleQueue[_Update] = queue.SimpleQueue()
         lines = _StatusLines(self.prompts, enabled=self.progress)
         future = runtime.submit(self._run(updates.put))
@@ -291,7 +300,7 @@ class PromptLab:
         Runs on the caller's event loop, except with a :class:`NemoClient`, whose client lives
         on its own loop thread: the work then runs there.
         """
-        self._prepare()
+        prepare_folder(self.folder)  # in the caller's thread, before the run
         lines = _StatusLines(self.prompts, enabled=self.progress)
         try:
             if isinstance(self.client, NemoClient) and not self._runtime().in_runtime_thread():
@@ -311,14 +320,6 @@ class PromptLab:
 
     def _runtime(self) -> Runtime:
         return self.client._runtime if isinstance(self.client, NemoClient) else get_runtime()
-
-    def _prepare(self) -> None:
-        """Checks done in the caller's thread, before the run."""
-        if self.folder.exists() and not self.folder.is_dir():
-            raise NotADirectoryError(
-                f"{self.folder} is a file, not a folder: choose another folder for the videos."
-            )
-        self.folder.mkdir(parents=True, exist_ok=True)
 
     async def _run(self, post: Callable[[_Update], None]) -> list[LabResult]:
         finished: dict[int, LabResult] = {}
@@ -343,8 +344,7 @@ class PromptLab:
             self.results = [finished[i] for i in sorted(finished)]
             if own_client is not None:
                 await own_client.aclose()
-            with contextlib.suppress(OSError):  # only if empty
-                (self.folder / _PARTIAL_DIR).rmdir()
+            _OUTPUTS.remove_staging(self.folder)
         return self.results
 
     async def _one(
@@ -361,34 +361,30 @@ class PromptLab:
         post = watch.post
         post(_Update(index, 0, "waiting"))
         async with gate:
-            partial = self.folder / _PARTIAL_DIR / target.name
+            recorded = record.videos.get(target.name)
             try:
-                record.refuse_foreign(target)
-                partial.parent.mkdir(exist_ok=True)
-                made = await make_video(
-                    client,
-                    self.photos,
-                    prompt,
-                    partial,
-                    aspect=self.aspect,
-                    music=self.music,
-                    on_event=watch,
-                )
-                record.refuse_foreign(target)
-                os.replace(made.path, target)
+                _OUTPUTS.refuse_foreign(target, recorded)
+                with _OUTPUTS.staged(target) as partial:
+                    made = await make_video(
+                        client,
+                        self.photos,
+                        prompt,
+                        partial,
+                        aspect=self.aspect,
+                        music=self.music,
+                        on_event=watch,
+                    )
+                    _OUTPUTS.move_into_place(made.path, target, recorded)
                 record.add(target, prompt)
             except Exception as exc:
                 logger.debug("prompt %d failed", index + 1, exc_info=True)
+                message = failure_message(exc)
                 session_id = exc.session_id if isinstance(exc, MakeFailed) else None
-                finished[index] = LabResult(
-                    prompt, None, _message(exc), target, session_id=session_id
-                )
-                post(_Update(index, watch.percent, f"failed: {_one_line(_message(exc), 60)}"))
+                finished[index] = LabResult(prompt, None, message, target, session_id=session_id)
+                post(_Update(index, watch.percent, f"failed: {_one_line(message, 60)}"))
                 return
             finally:
                 watch.finished()
-                with contextlib.suppress(OSError):
-                    partial.unlink()
         video = dataclasses.replace(made, path=target)
         finished[index] = LabResult(
             prompt, video, None, target, watch.waited_s, watch.url, made.session_id
@@ -598,44 +594,9 @@ class _Record:
         videos = data.get("videos") if isinstance(data, dict) else None
         return cls(path, videos if isinstance(videos, dict) else {})
 
-    def is_ours(self, target: Path) -> bool:
-        entry = self.videos.get(target.name)
-        try:
-            stat = target.stat()
-        except OSError:
-            return False
-        return (
-            isinstance(entry, dict)
-            and target.is_file()
-            and stat.st_size == entry.get("size")
-            and stat.st_mtime_ns == entry.get("mtime_ns")
-        )
-
-    def refuse_foreign(self, target: Path) -> None:
-        """Raise ``FileExistsError`` if something the lab did not make is at ``target``."""
-        if (target.exists() or target.is_symlink()) and not self.is_ours(target):
-            raise FileExistsError(
-                f"{target} already exists and was not made by this prompt lab, so it was left "
-                "as it is: move or rename it (or choose another folder), then run again."
-            )
-
     def add(self, target: Path, prompt: str) -> None:
-        stat = target.stat()
-        self.videos[target.name] = {
-            "prompt": prompt,
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-        }
-        data = {"format": _RECORD_FORMAT, "version": 1, "videos": self.videos}
-        fd, temp = tempfile.mkstemp(prefix=".record-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=1, ensure_ascii=False)
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        self.videos[target.name] = {"prompt": prompt, **stamp(target)}
+        write_json(self.path, {"format": _RECORD_FORMAT, "version": 1, "videos": self.videos})
 
 
 # -- small helpers -------------------------------------------------------------------------
@@ -668,19 +629,6 @@ def _tracks(video: MadeVideo | None) -> str:
         return ""
     timeline = video.timeline
     return ", ".join(timeline.kind_word(track) for track in timeline.tracks)
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, MakeFailed) and exc.session_id:
-        return (
-            f"{exc.message} (The project is kept: continue it with "
-            f"NemoStudio(session_id={exc.session_id!r}).)"
-        )
-    if isinstance(exc, NemoError):
-        return exc.message
-    if isinstance(exc, (OSError, ValueError)) and str(exc):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _one_line(text: str, limit: int) -> str:
