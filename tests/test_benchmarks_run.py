@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
         ("bench_upload.py", ["--mb", "4"]),
         ("bench_render.py", ["--quick"]),
         ("bench_prompt_to_mp4.py", ["--reps", "1", "--size", "800x600"]),
+        ("bench_prompt_lab.py", ["--reps", "1", "--size", "800x600"]),
         pytest.param(
             "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
         ),
