@@ -29,4 +29,4 @@ def test_the_quickstart_makes_a_15_second_video_with_music(tmp_path):
         for output in cell.get("outputs", [])
         if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
     ]
-    assert len(widgets) == 1  # the studio was shown
+    assert len(widgets) == 2  # the studio, then the video on its own
