@@ -11,22 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.media_factory import make_video
-from tests.widget.browser import launch_kwargs
-
-ROOT = Path(__file__).resolve().parents[2]
-STATIC = ROOT / "nemo_widgets" / "widget" / "static"
-FRONTEND = Path(__file__).resolve().parent / "frontend"
+from tests.widget.browser import STATIC, harness_page
 
 PLAYABLE = """(() => {
     const v = document.querySelector('[data-testid=nemo-player-video]');
@@ -34,63 +26,10 @@ PLAYABLE = """(() => {
 })()"""
 
 
-@pytest.fixture(scope="module")
-def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("media")
-    make_video(folder / "clip.mp4", seconds=2.0)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def server(media_dir: Path) -> Iterator[str]:
-    """The static folder, the harness and the media over http://127.0.0.1 (ES modules need it)."""
-    roots = {"/static/": STATIC, "/frontend/": FRONTEND, "/media/": media_dir}
-
-    class Handler(SimpleHTTPRequestHandler):
-        def translate_path(self, path: str) -> str:
-            path = unquote(urlsplit(path).path)
-            for prefix, root in roots.items():
-                if path.startswith(prefix):
-                    target = (root / path[len(prefix) :]).resolve()
-                    if target.is_relative_to(root.resolve()):
-                        return str(target)
-            return str(FRONTEND / "not-found")
-
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_kwargs())
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 900, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server}/frontend/player_harness.html")
-    page.wait_for_function("window.nemoReady === true")
-    yield page
-    context.close()
-    assert not errors, f"errors in the page: {errors}"
+    with harness_page(browser, server, "player_harness.html", 900, 800) as page:
+        yield page
 
 
 def setup(page: Page, state: dict[str, Any], kernel: dict[str, Any] | None = None, **options):
