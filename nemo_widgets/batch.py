@@ -35,7 +35,7 @@ from .api.client import AsyncNemoClient
 from .api.errors import AuthError, ExportBlocked, OutOfCredits
 from .api.sync_client import NemoClient
 from .formats import FORMATS
-from .make import ASPECTS, MakeFailed, failure_message, make_video
+from .make import ASPECTS, MakeFailed, client_for, failure_message, make_video
 from .outputs import Outputs, is_ours, prepare_folder, stamp, write_json
 from .runtime import get_runtime
 
@@ -364,28 +364,23 @@ class Batch:
             if self.on_result is not None:
                 self.on_result(result)
 
-        own_client = None
-        client = self.client
-        if client is None:
-            # Settings may start the local engine: keep that wait off the event loop.
-            client = own_client = await asyncio.to_thread(AsyncNemoClient)
-        aio = client.aio if isinstance(client, NemoClient) else client
-        tasks = [
-            asyncio.ensure_future(self._one(item, aio, manifest, gate, done)) for item in self.items
-        ]
         try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            # Item failures are results; this is the record unwritable or an interrupt:
-            # stop every item rather than leave them working after run() has returned.
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
+            async with client_for(self.client) as client:
+                tasks = [
+                    asyncio.ensure_future(self._one(item, client, manifest, gate, done))
+                    for item in self.items
+                ]
+                try:
+                    await asyncio.gather(*tasks)
+                except BaseException:
+                    # Item failures are results; this is the record unwritable or an interrupt:
+                    # stop every item rather than leave them working after run() has returned.
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    raise
         finally:
             self.results = [finished[i.name] for i in self.items if i.name in finished]
-            if own_client is not None:
-                await own_client.aclose()
             _OUTPUTS.remove_staging(self.folder)
         return self.results
 

@@ -11,16 +11,18 @@ Progress is reported through ``on_event``: the assistant's events
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .api import uploads
 from .api.client import AsyncNemoClient
 from .api.errors import NemoError
+from .api.sync_client import NemoClient
 from .assistant import Assistant
 from .config import MAX_UPLOAD_BYTES
 from .timeline import Timeline
@@ -168,6 +170,23 @@ def compose_message(prompt: str, *, aspect: str | None = None, music: str | None
     if music:
         parts.append(f"Use {music} as background music.")
     return " ".join(parts)
+
+
+@contextlib.asynccontextmanager
+async def client_for(
+    client: AsyncNemoClient | NemoClient | None,
+) -> AsyncIterator[AsyncNemoClient]:
+    """The async client for a run: ``client``'s own, or a new one from the environment that is
+    closed when the run ends (PromptLab and Batch take either kind, or none)."""
+    if client is not None:
+        yield client.aio if isinstance(client, NemoClient) else client
+        return
+    # Settings may start the local engine: keep that wait off the event loop.
+    own = await asyncio.to_thread(AsyncNemoClient)
+    try:
+        yield own
+    finally:
+        await own.aclose()
 
 
 async def make_video(

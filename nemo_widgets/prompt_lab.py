@@ -37,6 +37,7 @@ from .make import (
     Stage,
     UploadProgress,
     check_inputs,
+    client_for,
     failure_message,
     make_video,
 )
@@ -326,24 +327,18 @@ class PromptLab:
         gate = asyncio.Semaphore(self.concurrency)
         renders: set[int] = set()  # prompts whose render was asked for and is not finished
         record = _Record.load(self.folder / RECORD_NAME)
-        own_client = None
-        client = self.client
-        if client is None:
-            # Settings may start the local engine: keep that wait off the event loop.
-            client = own_client = await asyncio.to_thread(AsyncNemoClient)
-        aio = client.aio if isinstance(client, NemoClient) else client
-        self._local_engine = aio.settings.backend_kind == "local"
         try:
-            await asyncio.gather(
-                *(
-                    self._one(index, aio, gate, record, _Watch(index, post, renders), finished)
-                    for index in range(len(self.prompts))
+            async with client_for(self.client) as client:
+                self._local_engine = client.settings.backend_kind == "local"
+                watches = [_Watch(index, post, renders) for index in range(len(self.prompts))]
+                await asyncio.gather(
+                    *(
+                        self._one(index, client, gate, record, watch, finished)
+                        for index, watch in enumerate(watches)
+                    )
                 )
-            )
         finally:
             self.results = [finished[i] for i in sorted(finished)]
-            if own_client is not None:
-                await own_client.aclose()
             _OUTPUTS.remove_staging(self.folder)
         return self.results
 
