@@ -169,3 +169,40 @@ def test_stop_during_a_turn(jupyter, page, photos):
     assert reply.get_attribute("data-streaming") != "true"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     studio(page).screenshot(path=str(SCREENSHOTS / "studio-stopped.png"))
+
+
+# Keys a person presses while typing in the studio that JupyterLab and Notebook 7 bind in a
+# notebook: Shift+Enter runs the cell (which replaced the studio with an empty one), and in
+# command mode single letters insert (a, b), delete (d d) or change (m, y) cells.
+TYPED_WITH_SHORTCUTS = "make a video, add music"
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_keys_in_the_message_box_stay_in_the_studio(jupyter, page, ui):
+    notebook = jupyter.write_notebook(f"keys-{ui}.ipynb", STUDIO_CELL)
+    open_and_run(page, jupyter, notebook, ui)
+    box = by_id(page, "nemo-input")
+    box.wait_for(timeout=90_000)
+    # Marks this studio: a cell run again would replace it with a new one, without the mark.
+    page.evaluate("document.querySelector('.nemo-studio').dataset.keysProbe = 'first'")
+    cells_before = page.locator(".jp-Cell").count()
+
+    box.click()
+    page.keyboard.type("line one")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type(TYPED_WITH_SHORTCUTS)
+    page.keyboard.press("Escape")  # leaves edit mode in a notebook, must not leave the box
+    page.keyboard.type(" dd")
+    page.wait_for_timeout(1_500)  # a re-run cell would have replaced the studio by now
+
+    assert box.input_value() == f"line one\n{TYPED_WITH_SHORTCUTS} dd"
+    assert studio(page).get_attribute("data-keys-probe") == "first"
+    assert page.locator(".jp-Cell").count() == cells_before
+
+    page.keyboard.press("Enter")  # sends
+    sent = by_id(page, "nemo-message").and_(page.locator("[data-role=user]")).last
+    sent.wait_for(timeout=30_000)
+    assert "line one" in sent.inner_text()
+    assert TYPED_WITH_SHORTCUTS in sent.inner_text()
+    assert box.input_value() == ""
+    assert studio(page).get_attribute("data-keys-probe") == "first"

@@ -142,6 +142,21 @@ function h(tag, attrs = {}, children = []) {
   return node;
 }
 
+// Lumino (JupyterLab 4, Notebook 7) fires no keyboard shortcut for events inside an element
+// with this attribute; the `p-` spelling is Lumino 1's (JupyterLab 3).
+const SUPPRESS_SHORTCUTS = {
+  "data-lm-suppress-shortcuts": "true",
+  "data-p-suppress-shortcuts": "true",
+};
+
+/** Whether keys typed at `target` are text for it (a text box, an editable element). */
+function isTextEntry(/** @type {EventTarget | null} */ target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  const notText = ["button", "checkbox", "file", "radio", "range", "submit"];
+  return target instanceof HTMLInputElement && !notText.includes(target.type);
+}
+
 /**
  * A button with an accessible name (`label` may be empty for icon buttons).
  * @param {string} text @param {string} label @param {Record<string, any>} [attrs]
@@ -1213,7 +1228,7 @@ class StudioView {
   // -- building
 
   build() {
-    this.root = h("div", { class: "nemo-studio" }, [
+    this.root = h("div", { class: "nemo-studio", ...SUPPRESS_SHORTCUTS }, [
       this.buildHeader(),
       h("div", { class: "nemo-body" }, [
         this.buildChat(),
@@ -1374,6 +1389,18 @@ class StudioView {
 
   wireDom() {
     const asAny = (/** @type {(event: any) => void} */ handler) => /** @type {any} */ (handler);
+    // Keys typed into the studio are the person's, not the notebook's (Shift+Enter would run the
+    // cell again and replace the studio). Lumino honours SUPPRESS_SHORTCUTS on the root; front
+    // ends that listen while the event bubbles (Notebook 7, VS Code) are stopped here.
+    for (const type of ["keydown", "keypress", "keyup"]) {
+      this.listen(
+        this.root,
+        type,
+        asAny((event) => {
+          if (isTextEntry(event.target)) event.stopPropagation();
+        }),
+      );
+    }
     // Composer
     this.listen(this.sendButton, "click", () => this.submit());
     this.listen(this.stopButton, "click", () => this.hub.send({ type: "stop" }));
