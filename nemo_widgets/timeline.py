@@ -7,7 +7,9 @@ every other key is looked up from a list of candidates. Parsing never raises: od
 are skipped or replaced by a sensible default.
 
 Our own engine writes ``st`` (start ms), ``src``, ``kind``, ``vol`` (0-1) and ``text`` on
-segments; those are the first candidates of each list below.
+segments; those are the first candidates of each list below. Other writers give a segment a
+start and an end (``s``/``e``, ``start``/``end``, ``in``/``out``) instead of a length, and keep
+its name, text or URL in its metadata ``m``: both are read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any
 from urllib.parse import unquote
 
 # Candidate keys, most likely first (our engine's key leads each list).
-START_KEYS = ("st", "s", "start", "ts", "o")
+START_KEYS = ("st", "s", "start", "ts", "o", "in")
+END_KEYS = ("e", "end", "out")  # a segment's end in ms, when it has no length ``d``
 SOURCE_KEYS = ("src", "url", "source", "cdn_url", "path", "file")
 VOLUME_KEYS = ("vol", "volume", "v")
 TEXT_KEYS = ("text", "content", "txt", "value")
@@ -484,7 +487,10 @@ def _parse_track(index: int, raw: dict[str, Any]) -> Track:
     """Parse one track dict. Segments that are not dicts are skipped."""
     type_code = _integer(raw.get("tt"))
     items = _dicts(raw.get("sg"))
-    sources = [_first_text(item, SOURCE_KEYS) for item in items]
+    sources = [
+        _first_text(item, SOURCE_KEYS) or _first_text(_mapping(item.get("m")), SOURCE_KEYS)
+        for item in items
+    ]
     media = [_media(item, source) for item, source in zip(items, sources, strict=True)]
     kind = _track_kind(type_code, media)
     track_ms = _number(raw.get("d"))
@@ -494,6 +500,9 @@ def _parse_track(index: int, raw: dict[str, Any]) -> Track:
         start_ms = _first_number(item, START_KEYS)
         start_ms = previous_end_ms if start_ms is None else max(start_ms, 0.0)
         length_ms = _number(item.get("d"))
+        end_given = _first_number(item, END_KEYS)
+        if length_ms is None and end_given is not None:
+            length_ms = end_given - start_ms
         if length_ms is None and len(items) == 1 and track_ms is not None:
             length_ms = track_ms - start_ms  # a lone segment without "d" fills its track
         length_ms = max(length_ms or 0.0, 0.0)
@@ -523,8 +532,9 @@ def _make_segment(
     source: str | None,
     media: str | None,
 ) -> Segment:
-    """Build one Segment from its parsed parts."""
-    text = _first_text(raw, TEXT_KEYS)
+    """Build one Segment from its parsed parts (text and source may sit in ``m``)."""
+    meta = _mapping(raw.get("m"))
+    text = _first_text(raw, TEXT_KEYS) or _first_text(meta, TEXT_KEYS)
     text = text.strip() if text else None
     source = source.strip() if source else None
     kind = _segment_kind(track_kind, media)

@@ -327,6 +327,86 @@ def test_lone_segment_without_d_fills_its_track() -> None:
     assert summary == "Timeline (1 track): 1. BGM: song.mp3 (0-8s)"
 
 
+# --------------------------------------------------------------------------- other writers' drafts
+
+
+@pytest.mark.parametrize(("start", "end"), [("s", "e"), ("start", "end"), ("in", "out")])
+def test_segments_given_by_start_and_end(start: str, end: str) -> None:
+    draft = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {start: 0, end: 2500, "src": "https://x/a.jpg"},
+                    {start: 2500, end: 6000, "src": "https://x/b.jpg"},
+                ],
+            }
+        ]
+    }
+    timeline = Timeline.from_draft(draft)
+    track = timeline.tracks[0]
+    assert [(seg.start_s, seg.end_s) for seg in track.segments] == [(0.0, 2.5), (2.5, 6.0)]
+    assert timeline.duration_s == 6.0
+    assert timeline.summary() == "Timeline (1 track): 1. Video: 2 images (0-6s)"
+
+
+def test_an_end_without_a_start_follows_the_segment_before() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"e": 2000}, {"e": 5000}, {"e": 1000}]}]}
+    track = Timeline.from_draft(draft).tracks[0]
+    assert [(seg.start_s, seg.end_s) for seg in track.segments] == [
+        (0.0, 2.0),
+        (2.0, 5.0),
+        (5.0, 5.0),  # an end before the start is a zero-length segment, never negative
+    ]
+
+
+def test_a_length_beats_an_end() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"s": 1000, "e": 9000, "d": 2000}]}]}
+    segment = Timeline.from_draft(draft).tracks[0].segments[0]
+    assert (segment.start_s, segment.end_s) == (1.0, 3.0)
+
+
+def test_a_name_kept_in_segment_metadata_labels_it() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "Harbour at dawn"}}]}]}
+    timeline = Timeline.from_draft(draft)
+    assert timeline.tracks[0].segments[0].label == "Harbour at dawn"
+    assert timeline.summary() == "Timeline (1 track): 1. Video: Harbour at dawn (0-1s)"
+
+
+def test_a_title_kept_in_segment_metadata_labels_it() -> None:
+    draft = {"t": [{"tt": 1, "sg": [{"d": 4000, "m": {"title": "Warm Breeze"}}]}]}
+    assert Timeline.from_draft(draft).summary() == "Timeline (1 track): 1. BGM: Warm Breeze (0-4s)"
+
+
+def test_text_kept_in_segment_metadata_is_the_segment_text() -> None:
+    draft = {"t": [{"tt": 7, "sg": [{"s": 0, "e": 3000, "m": {"text": "Summer 2026"}}]}]}
+    timeline = Timeline.from_draft(draft)
+    segment = timeline.tracks[0].segments[0]
+    assert segment.text == "Summer 2026"
+    assert timeline.summary() == 'Timeline (1 track): 1. Title: "Summer 2026" (0-3s)'
+
+
+def test_a_url_kept_in_segment_metadata_is_the_segment_source() -> None:
+    draft = {
+        "t": [{"tt": 0, "sg": [{"start": 0, "end": 3000, "m": {"url": "https://cdn/u/lake.jpg"}}]}]
+    }
+    segment = Timeline.from_draft(draft).tracks[0].segments[0]
+    assert segment.source == "https://cdn/u/lake.jpg"
+    assert segment.media == "image"
+    assert segment.label == "lake.jpg"
+
+
+def test_diff_reads_segments_given_by_start_and_end() -> None:
+    def draft(end: int) -> dict[str, Any]:
+        return {"t": [{"tt": 0, "sg": [{"s": 0, "e": end, "m": {"name": "A"}}]}]}
+
+    before, after = Timeline.from_draft(draft(2000)), Timeline.from_draft(draft(3000))
+    assert before.diff(after) == [
+        "Video track now lasts 3s (was 2s).",
+        "Total length: 2s -> 3s.",
+    ]
+
+
 # --------------------------------------------------------------------------- summary
 
 
