@@ -172,3 +172,38 @@ async def test_an_answer_in_a_chinese_conversation_skips_in_chinese(server, tmp_
         await assistant.answer(asking.id, [[]])
 
     assert [item.text for item in assistant.history if item.role == "user"][-1] == "1. 音乐？: 跳过"
+
+
+EMOJI_TITLED = {
+    **DRAFT,
+    "t": [*DRAFT["t"], {"tt": 7, "sg": [{"st": 0, "d": 3000, "text": "Party 🎉 派对"}]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("message", "note"),
+    [
+        ("export", " The titles leave out 🎉: no font can draw them."),
+        ("导出", "标题里的 🎉 没有字体能显示，已略去。"),
+    ],
+)
+async def test_an_export_says_which_title_characters_were_left_out(server, tmp_path, message, note):
+    session_id = server.create_session()
+    server.set_draft(session_id, EMOJI_TITLED)
+    async with AsyncNemoClient(server.url, timings=FAST) as client:
+        assistant, rec = assistant_for(client, tmp_path, session_id=session_id)
+        reply = await assistant.say(message)
+
+    assert reply.error is None and rec.of(VideoReady)
+    assert reply.text.endswith(note)
+
+
+async def test_an_export_without_such_characters_adds_no_note(server, tmp_path):
+    session_id = server.create_session()
+    server.set_draft(session_id, TITLED)
+    async with AsyncNemoClient(server.url, timings=FAST) as client:
+        assistant, rec = assistant_for(client, tmp_path, session_id=session_id)
+        reply = await assistant.say("export")
+
+    (video,) = rec.of(VideoReady)
+    assert reply.text == f"Your video is ready: {video.path.name} ({file_size(video.size)})."

@@ -482,7 +482,19 @@ class Assistant:
         self._transcript.emit(video)
         job.path = path
         size_text = file_size(size, job.lang)
-        return self._tell(phrase(job.lang, "video_ready", name=path.name, size=size_text))
+        ready = phrase(job.lang, "video_ready", name=path.name, size=size_text)
+        return self._tell(ready + self._left_out_note(state.timeline, job.lang))
+
+    def _left_out_note(self, timeline: Timeline, lang: Language) -> str:
+        """Our renderer leaves out title characters no font has (emoji): say which. The cloud
+        renders with fonts of its own, so nothing is said there."""
+        if self._client.settings.backend_kind == "cloud":
+            return ""
+        from ..engine.titles import undrawable  # Pillow: only where our renderer ran
+
+        texts = [seg.text for track in timeline.tracks for seg in track.segments if seg.text]
+        chars = "".join(dict.fromkeys("".join(undrawable(text) for text in texts)))
+        return phrase(lang, "left_out", chars=" ".join(chars)) if chars else ""
 
     def _export_changed(self, job: _Job, state: str, progress: float) -> None:
         current = (state, round(max(0.0, min(100.0, float(progress))), 1))

@@ -66,6 +66,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "还没有可以导出的内容：请先添加照片并让我制作视频（例如“把这些照片做成15秒的视频”）。",
     ),
     "video_ready": ("Your video is ready: {name} ({size}).", "视频已生成：{name}（{size}）。"),
+    "left_out": (
+        " The titles leave out {chars}: no font can draw them.",
+        "标题里的 {chars} 没有字体能显示，已略去。",
+    ),
     "credits_unlimited": ("Unlimited credits on the local engine.", "本地引擎的积分不限。"),
     "credits": ("{available} credits available.", "可用积分 {available}。"),
     "credits_frozen": (
