@@ -275,10 +275,14 @@ _TOOL_GENERIC = ("Working on it…", "正在处理…")
 
 
 def tool_label(name: str, lang: Language = "en") -> str:
-    """A quiet status line for a tool call in ``lang``; never the tool's own name."""
-    lowered = name.lower()
+    """A quiet status line for a tool call in ``lang``; never the tool's own name.
+
+    A word matches where a word of the name starts ("edit" in "edit_draft" or "editDraft", not
+    in "credit_check"; "tts" not in "settings").
+    """
+    words = "_" + re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
     english, chinese = next(
-        ((en, zh) for words, en, zh in _TOOL_LABELS if any(word in lowered for word in words)),
+        ((en, zh) for keys, en, zh in _TOOL_LABELS if any(f"_{key}" in words for key in keys)),
         _TOOL_GENERIC,
     )
     return chinese if lang == "zh" else english

@@ -206,6 +206,12 @@ def test_ordinary_sentences_stay(sentence):
         ("explain", "Working on it…"),
         ("zz_internal_op_v2", "Working on it…"),
         ("", "Working on it…"),
+        # Words count where a word of the name starts.
+        ("editDraft", "Editing the timeline…"),
+        ("generateVideo", "Generating video…"),
+        ("text-to-speech", "Generating audio…"),
+        ("credit_check", "Working on it…"),
+        ("update_settings", "Working on it…"),
     ],
 )
 def test_tool_labels(name, label):
