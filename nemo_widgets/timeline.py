@@ -7,7 +7,9 @@ every other key is looked up from a list of candidates. Parsing never raises: od
 are skipped or replaced by a sensible default.
 
 Our own engine writes ``st`` (start ms), ``src``, ``kind``, ``vol`` (0-1) and ``text`` on
-segments; those are the first candidates of each list below.
+segments; those are the first candidates of each list below. Other writers give a segment a
+start and an end (``s``/``e``, ``start``/``end``, ``in``/``out``) instead of a length, and keep
+its name, text or URL in its metadata ``m``: both are read.
 """
 
 from __future__ import annotations
@@ -17,17 +19,27 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
+Language = Literal["en", "zh"]  # how summaries and diff sentences are worded
+
 # Candidate keys, most likely first (our engine's key leads each list).
-START_KEYS = ("st", "s", "start", "ts", "o")
+START_KEYS = ("st", "s", "start", "ts", "o", "in")
+END_KEYS = ("e", "end", "out")  # a segment's end in ms, when it has no length ``d``
 SOURCE_KEYS = ("src", "url", "source", "cdn_url", "path", "file")
 VOLUME_KEYS = ("vol", "volume", "v")
 TEXT_KEYS = ("text", "content", "txt", "value")
 
 TRACK_KINDS = {0: "video", 1: "audio", 7: "text"}
 KIND_WORDS = {"video": "Video", "audio": "Audio", "text": "Title"}
+_ZH_KIND_WORDS = {
+    "Video": "视频",
+    "Audio": "音频",
+    "BGM": "背景音乐",
+    "Title": "标题",
+    "Track": "轨道",
+}
 
 # A segment's own ``kind`` (or a guess from its file extension) -> canonical media word.
 _MEDIA_ALIASES = {
@@ -59,8 +71,17 @@ _EXTENSION_MEDIA = {
 }
 # How a count of segments is worded: media -> (singular, plural).
 _COUNT_NOUNS = {"image": ("image", "images"), "video": ("clip", "clips")}
+_ZH_COUNT_NOUNS = {"image": "张图片", "video": "段视频"}
 # How one segment is referred to in diff sentences ("photo 2").
 _SEGMENT_NOUNS = {"image": "photo", "video": "clip", "audio": "audio clip", "text": "text"}
+# The same in Chinese, as "第 2 张照片": noun -> (measure word, noun).
+_ZH_SEGMENT_NOUNS = {
+    "photo": ("张", "照片"),
+    "clip": ("段", "视频"),
+    "audio clip": ("段", "音频"),
+    "text": ("段", "文字"),
+    "segment": ("个", "片段"),
+}
 _KIND_SEGMENT_NOUNS = {"video": "clip", "audio": "audio clip", "text": "text"}
 # Track names that only say what the track is ("Main", "BGM", "Video 1"): not worth a label.
 _GENERIC_NAME_WORDS = frozenset(
@@ -201,11 +222,6 @@ def _fmt_number(value: float) -> str:
     return f"{rounded:.1f}"
 
 
-def _fmt_range(start_s: float, end_s: float) -> str:
-    """A time range like "0-2.5s"."""
-    return f"{_fmt_number(start_s)}-{_fmt_number(end_s)}s"
-
-
 def _one_line(text: str, limit: int = _SUMMARY_LABEL_MAX) -> str:
     """Collapse whitespace and shorten to ``limit`` characters."""
     flat = " ".join(text.split())
@@ -264,6 +280,13 @@ class Segment:
     def ref(self) -> str:
         """A positional reference like "photo 2" (1-based)."""
         return f"{self.noun} {self.index + 1}"
+
+    def ref_in(self, lang: Language = "en") -> str:
+        """:attr:`ref` worded in ``lang``: "photo 2", "第 2 张照片"."""
+        if _lang(lang) != "zh":
+            return self.ref
+        measure, noun = _ZH_SEGMENT_NOUNS[self.noun]
+        return f"第 {self.index + 1} {measure}{noun}"
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""
@@ -394,17 +417,36 @@ class Timeline:
             return KIND_WORDS[track.kind]
         return "Track" if track.type_code is None else f"Track type {track.type_code}"
 
-    def summary(self) -> str:
+    def kind_word_in(self, track: Track, lang: Language = "en") -> str:
+        """:meth:`kind_word` worded in ``lang``: "BGM", "背景音乐", "类型 3 的轨道"."""
+        word = self.kind_word(track)
+        if _lang(lang) != "zh":
+            return word
+        if word in _ZH_KIND_WORDS:
+            return _ZH_KIND_WORDS[word]
+        return f"类型 {track.type_code} 的轨道"
+
+    def summary(self, lang: Language = "en") -> str:
         """One line in the reference skill's style, e.g.
-        ``Timeline (2 tracks): 1. Video: 3 images (0-9s) 2. BGM: Lo-fi (0-9s, 35%)``."""
-        head = f"Timeline ({_plural(len(self.tracks), 'track', 'tracks')}):"
-        if not self.tracks:
-            return f"{head} empty"
+        ``Timeline (2 tracks): 1. Video: 3 images (0-9s) 2. BGM: Lo-fi (0-9s, 35%)``;
+        ``lang="zh"`` words it in Chinese: ``时间线（2 条轨道）：1. 视频：3 张图片（0-9秒） …``."""
+        lang = _lang(lang)
+        count = len(self.tracks)
+        if lang == "zh":
+            head = f"时间线（{count} 条轨道）："
+            if not self.tracks:
+                return f"{head}空"
+        else:
+            head = f"Timeline ({_plural(count, 'track', 'tracks')}):"
+            if not self.tracks:
+                return f"{head} empty"
+        colon = "：" if lang == "zh" else ": "
         items = [
-            f"{number}. {self.kind_word(track)}: {_display_label(track)}{_track_details(track)}"
+            f"{number}. {self.kind_word_in(track, lang)}{colon}{_display_label(track, lang)}"
+            f"{_track_details(track, lang)}"
             for number, track in enumerate(self.tracks, start=1)
         ]
-        return " ".join([head, *items])
+        return head + " ".join(items) if lang == "zh" else " ".join([head, *items])
 
     def rows(self) -> list[dict[str, Any]]:
         """One JSON-serialisable dict per segment, in track order (``track`` is 1-based)."""
@@ -441,9 +483,10 @@ class Timeline:
             "tracks": tracks,
         }
 
-    def diff(self, other: Timeline) -> list[str]:
-        """Plain sentences describing how ``other`` (after) differs from ``self`` (before)."""
-        return _diff(self, other)
+    def diff(self, other: Timeline, lang: Language = "en") -> list[str]:
+        """Plain sentences describing how ``other`` (after) differs from ``self`` (before),
+        in English or (``lang="zh"``) Chinese."""
+        return _diff(self, other, _lang(lang))
 
     def _bgm_track(self) -> Track | None:
         """The longest audio track (the first one on a tie)."""
@@ -484,7 +527,10 @@ def _parse_track(index: int, raw: dict[str, Any]) -> Track:
     """Parse one track dict. Segments that are not dicts are skipped."""
     type_code = _integer(raw.get("tt"))
     items = _dicts(raw.get("sg"))
-    sources = [_first_text(item, SOURCE_KEYS) for item in items]
+    sources = [
+        _first_text(item, SOURCE_KEYS) or _first_text(_mapping(item.get("m")), SOURCE_KEYS)
+        for item in items
+    ]
     media = [_media(item, source) for item, source in zip(items, sources, strict=True)]
     kind = _track_kind(type_code, media)
     track_ms = _number(raw.get("d"))
@@ -494,6 +540,9 @@ def _parse_track(index: int, raw: dict[str, Any]) -> Track:
         start_ms = _first_number(item, START_KEYS)
         start_ms = previous_end_ms if start_ms is None else max(start_ms, 0.0)
         length_ms = _number(item.get("d"))
+        end_given = _first_number(item, END_KEYS)
+        if length_ms is None and end_given is not None:
+            length_ms = end_given - start_ms
         if length_ms is None and len(items) == 1 and track_ms is not None:
             length_ms = track_ms - start_ms  # a lone segment without "d" fills its track
         length_ms = max(length_ms or 0.0, 0.0)
@@ -523,8 +572,9 @@ def _make_segment(
     source: str | None,
     media: str | None,
 ) -> Segment:
-    """Build one Segment from its parsed parts."""
-    text = _first_text(raw, TEXT_KEYS)
+    """Build one Segment from its parsed parts (text and source may sit in ``m``)."""
+    meta = _mapping(raw.get("m"))
+    text = _first_text(raw, TEXT_KEYS) or _first_text(meta, TEXT_KEYS)
     text = text.strip() if text else None
     source = source.strip() if source else None
     kind = _segment_kind(track_kind, media)
@@ -555,12 +605,14 @@ def _segment_noun(media: str | None, kind: str) -> str:
     return _KIND_SEGMENT_NOUNS.get(kind, "segment")
 
 
-def _count_label(segments: tuple[Segment, ...]) -> str:
-    """ "3 images" / "1 clip" / "2 segments": the segments' media word when all agree."""
+def _count_label(segments: tuple[Segment, ...], lang: Language = "en") -> str:
+    """ "3 images" / "1 clip" / "2 segments" (Chinese: "3 张图片"): the segments' media word
+    when all agree."""
     media = {seg.media for seg in segments}
-    singular, plural = ("segment", "segments")
-    if len(media) == 1:
-        singular, plural = _COUNT_NOUNS.get(media.pop() or "", (singular, plural))
+    kind = media.pop() if len(media) == 1 else None
+    if lang == "zh":
+        return f"{len(segments)} {_ZH_COUNT_NOUNS.get(kind or '', '个片段')}"
+    singular, plural = _COUNT_NOUNS.get(kind or "", ("segment", "segments"))
     return _plural(len(segments), singular, plural)
 
 
@@ -597,73 +649,118 @@ def _track_label(raw: dict[str, Any], kind: str, segments: tuple[Segment, ...]) 
 # --------------------------------------------------------------------------- wording
 
 
+def _lang(lang: str | None) -> Language:
+    """ "zh" for Chinese ("zh", "zh-CN", ...), else "en"."""
+    return "zh" if str(lang or "").lower().startswith("zh") else "en"
+
+
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
-def _display_label(track: Track) -> str:
+def _seconds_text(value: float, lang: Language) -> str:
+    """ "2.5s" / "2.5秒"."""
+    return f"{_fmt_number(value)}{'秒' if lang == 'zh' else 's'}"
+
+
+def _range_text(start_s: float, end_s: float, lang: Language) -> str:
+    """ "0-2.5s" / "0-2.5秒"."""
+    return f"{_fmt_number(start_s)}-{_seconds_text(end_s, lang)}"
+
+
+def _name_in(track: Track, lang: Language) -> str:
+    """The track's label in ``lang``: a segment count is worded again, a name stays as it is."""
+    if lang == "zh" and track.segments and track.name == track.count_label:
+        return _count_label(track.segments, "zh")
+    return track.name
+
+
+def _display_label(track: Track, lang: Language = "en") -> str:
     """The label as shown in a summary: text in double quotes, "empty" when unnamed."""
     if not track.name:
-        return "empty"
-    label = _one_line(track.name)
-    return f'"{label}"' if track.label_is_text else label
+        return "空" if lang == "zh" else "empty"
+    label = _one_line(_name_in(track, lang))
+    if track.label_is_text:
+        return f"“{label}”" if lang == "zh" else f'"{label}"'
+    return label
 
 
-def _track_details(track: Track) -> str:
+def _track_details(track: Track, lang: Language = "en") -> str:
     """The parenthesised part of a summary item: time range and, for audio, volume."""
     parts = []
     if track.segments or track.end_s > 0:
-        parts.append(_fmt_range(track.start_s, track.end_s))
+        parts.append(_range_text(track.start_s, track.end_s, lang))
     if track.kind == "audio" and track.volume is not None:
         parts.append(f"{_fmt_number(track.volume)}%")
-    return f" ({', '.join(parts)})" if parts else ""
+    if not parts:
+        return ""
+    if lang == "zh":
+        return f"（{'，'.join(parts)}）"
+    return f" ({', '.join(parts)})"
 
 
-def _track_noun(track: Track) -> str:
+def _track_noun(track: Track, lang: Language = "en") -> str:
     """Lower-case track noun for sentences: "video", "audio", "title", "type 3"."""
-    if track.kind in ("video", "audio"):
-        return track.kind
+    zh = lang == "zh"
+    if track.kind == "video":
+        return "视频" if zh else "video"
+    if track.kind == "audio":
+        return "音频" if zh else "audio"
     if track.kind == "text":
-        return "title"
-    return "other" if track.type_code is None else f"type {track.type_code}"
+        return "标题" if zh else "title"
+    if track.type_code is None:
+        return "其他" if zh else "other"
+    return f"类型 {track.type_code} 的" if zh else f"type {track.type_code}"
 
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def _track_ref(timeline: Timeline, track: Track) -> str:
+def _track_ref(timeline: Timeline, track: Track, lang: Language = "en") -> str:
     """ "Video track", or "Audio track 3" (its summary number) when the word repeats."""
     word = timeline.kind_word(track)
     repeats = sum(1 for other in timeline.tracks if timeline.kind_word(other) == word) > 1
+    if lang == "zh":
+        zh_word = timeline.kind_word_in(track, "zh").removesuffix("轨道").removesuffix("的")
+        return f"{zh_word}轨道 {track.index + 1}" if repeats else f"{zh_word}轨道"
     return f"{word} track {track.index + 1}" if repeats else f"{word} track"
 
 
-def _track_name_phrase(track: Track) -> str:
-    """' "Lo-fi"', ' with 3 images' or '' for use after "track"."""
+def _track_name_phrase(track: Track, lang: Language = "en") -> str:
+    """' "Lo-fi"', ' with 3 images' or '' after "track" (Chinese: “Lo-fi”, ，含 3 张图片)."""
     if not track.name:
         return ""
     if track.segments and track.name == track.count_label:
-        return f" with {track.name}"
-    return f' "{_one_line(track.name)}"'
+        return (
+            f"，含 {_count_label(track.segments, 'zh')}" if lang == "zh" else f" with {track.name}"
+        )
+    return _quoted(track.name, lang=lang) if lang == "zh" else f" {_quoted(track.name)}"
 
 
-def _segment_phrase(segment: Segment, *, with_range: bool) -> str:
-    """'photo 4 "lake.jpg" (9-12s)'."""
-    phrase = segment.ref
+def _segment_phrase(segment: Segment, *, with_range: bool, lang: Language = "en") -> str:
+    """'photo 4 "lake.jpg" (9-12s)' / '第 4 张照片“lake.jpg”（9-12秒）'."""
+    phrase = segment.ref_in(lang)
     if segment.label != segment.ref:
-        phrase += f' "{_one_line(segment.label)}"'
+        phrase += (
+            _quoted(segment.label, lang=lang) if lang == "zh" else f" {_quoted(segment.label)}"
+        )
     if with_range:
-        phrase += f" ({_fmt_range(segment.start_s, segment.end_s)})"
+        span = _range_text(segment.start_s, segment.end_s, lang)
+        phrase += f"（{span}）" if lang == "zh" else f" ({span})"
     return phrase
 
 
-def _quoted(value: str | None, missing: str = "none") -> str:
-    return f'"{_one_line(value)}"' if value else missing
+def _quoted(value: str | None, missing: str = "none", lang: Language = "en") -> str:
+    if not value:
+        return "无" if lang == "zh" else missing
+    return f"“{_one_line(value)}”" if lang == "zh" else f'"{_one_line(value)}"'
 
 
-def _percent(value: float | None) -> str:
-    return "not set" if value is None else f"{_fmt_number(value)}%"
+def _percent(value: float | None, lang: Language = "en") -> str:
+    if value is None:
+        return "未设置" if lang == "zh" else "not set"
+    return f"{_fmt_number(value)}%"
 
 
 def _source_names(before: str | None, after: str | None) -> tuple[str | None, str | None]:
@@ -675,6 +772,50 @@ def _source_names(before: str | None, after: str | None) -> tuple[str | None, st
 
 
 # --------------------------------------------------------------------------- diff
+
+# Sentence templates: key -> (English, Chinese).
+_SENTENCES: dict[str, tuple[str, str]] = {
+    "added_empty": ("Added an empty {noun} track{name}.", "新增了一条空的{noun}轨道{name}。"),
+    "added": (
+        "Added {article} {noun} track{name}{details}.",
+        "新增了一条{noun}轨道{name}{details}。",
+    ),
+    "removed_empty": ("Removed an empty {noun} track{name}.", "删除了一条空的{noun}轨道{name}。"),
+    "removed": ("Removed the {noun} track{name}.", "删除了{noun}轨道{name}。"),
+    "lasts": ("{subject} now lasts {new} (was {old}).", "{subject}现在时长 {new}（原为 {old}）。"),
+    "starts": (
+        "{subject} now starts at {new} (was {old}).",
+        "{subject}现在从 {new} 开始（原为 {old}）。",
+    ),
+    "runs": ("{subject} now runs {new} (was {old}).", "{subject}现在位于 {new}（原为 {old}）。"),
+    "uses": ("{subject} now uses {new} (was {old}).", "{subject}现在使用{new}（原为{old}）。"),
+    "reads": (
+        "{subject} now reads {new} (was {old}).",
+        "{subject}的文字现在是{new}（原为{old}）。",
+    ),
+    "volume": (
+        "{subject} volume is now {new} (was {old}).",
+        "{subject}的音量现在是 {new}（原为 {old}）。",
+    ),
+    "called": (
+        "{subject} is now called {new} (was {old}).",
+        "{subject}现在名为{new}（原为{old}）。",
+    ),
+    "added_segment": ("{subject}: added {segment}.", "{subject}：新增了{segment}。"),
+    "removed_segment": ("{subject}: removed {segment}.", "{subject}：删除了{segment}。"),
+    "title": ("Project title: {old} -> {new}.", "项目标题：{old} -> {new}。"),
+    "canvas": ("Canvas size: {old} -> {new}.", "画面尺寸：{old} -> {new}。"),
+    "length": ("Total length: {old} -> {new}.", "总时长：{old} -> {new}。"),
+    "other": (
+        "Other details of the draft changed (not shown in the timeline).",
+        "草稿的其他细节有变化（时间线上不显示）。",
+    ),
+}
+
+
+def _sentence(lang: Language, key: str, **values: str) -> str:
+    english, chinese = _SENTENCES[key]
+    return (chinese if lang == "zh" else english).format(**values)
 
 
 def _match_key(track: Track) -> tuple[str, int | None]:
@@ -697,21 +838,22 @@ def _match_tracks(
     return pairs, removed
 
 
-def _added_track_sentence(after: Track) -> str:
-    noun = _track_noun(after)
+def _added_track_sentence(after: Track, lang: Language) -> str:
+    noun, name = _track_noun(after, lang), _track_name_phrase(after, lang)
     if not after.segments:
-        return f"Added an empty {noun} track{_track_name_phrase(after)}."
-    return f"Added {_article(noun)} {noun} track{_track_name_phrase(after)}{_track_details(after)}."
+        return _sentence(lang, "added_empty", noun=noun, name=name)
+    details = _track_details(after, lang)
+    return _sentence(lang, "added", article=_article(noun), noun=noun, name=name, details=details)
 
 
-def _removed_track_sentence(before: Track) -> str:
-    noun = _track_noun(before)
-    if not before.segments:
-        return f"Removed an empty {noun} track{_track_name_phrase(before)}."
-    return f"Removed the {noun} track{_track_name_phrase(before)}."
+def _removed_track_sentence(before: Track, lang: Language) -> str:
+    noun, name = _track_noun(before, lang), _track_name_phrase(before, lang)
+    return _sentence(lang, "removed" if before.segments else "removed_empty", noun=noun, name=name)
 
 
-def _timing_sentence(subject: str, old: Segment, new: Segment, shifted: bool) -> str | None:
+def _timing_sentence(
+    subject: str, old: Segment, new: Segment, shifted: bool, lang: Language
+) -> str | None:
     """A sentence about start/length changes, or None when timing looks unchanged.
 
     Times are compared as printed (one decimal), so sub-0.05 s jitter is not reported.
@@ -723,12 +865,29 @@ def _timing_sentence(subject: str, old: Segment, new: Segment, shifted: bool) ->
     if old_start == new_start and old_length == new_length:
         return None
     if old_start == new_start:
-        return f"{subject} now lasts {new_length}s (was {old_length}s)."
+        return _sentence(
+            lang,
+            "lasts",
+            subject=subject,
+            new=_seconds_text(new.duration_s, lang),
+            old=_seconds_text(old.duration_s, lang),
+        )
     if old_length == new_length:
-        return None if shifted else f"{subject} now starts at {new_start}s (was {old_start}s)."
-    return (
-        f"{subject} now runs {_fmt_range(new.start_s, new.end_s)}"
-        f" (was {_fmt_range(old.start_s, old.end_s)})."
+        if shifted:
+            return None
+        return _sentence(
+            lang,
+            "starts",
+            subject=subject,
+            new=_seconds_text(new.start_s, lang),
+            old=_seconds_text(old.start_s, lang),
+        )
+    return _sentence(
+        lang,
+        "runs",
+        subject=subject,
+        new=_range_text(new.start_s, new.end_s, lang),
+        old=_range_text(old.start_s, old.end_s, lang),
     )
 
 
@@ -737,84 +896,139 @@ def _glued(segments: tuple[Segment, ...], index: int) -> bool:
     return index > 0 and _same_time(segments[index - 1].end_s, segments[index].start_s)
 
 
-def _segment_changes(prefix: str, old_track: Track, new_track: Track, index: int) -> list[str]:
+def _segment_changes(
+    prefix: str, old_track: Track, new_track: Track, index: int, lang: Language
+) -> list[str]:
     """Sentences for one segment position present in both tracks.
 
     The subject is "Video track: photo 2", or just "BGM track" when both tracks hold one segment.
     """
     old, new = old_track.segments[index], new_track.segments[index]
     lone = len(old_track.segments) == len(new_track.segments) == 1
-    subject = prefix if lone else f"{prefix}: {new.ref}"
+    colon = "：" if lang == "zh" else ": "
+    subject = prefix if lone else f"{prefix}{colon}{new.ref_in(lang)}"
     shifted = _glued(old_track.segments, index) and _glued(new_track.segments, index)
     sentences = []
-    timing = _timing_sentence(subject, old, new, shifted)
+    timing = _timing_sentence(subject, old, new, shifted, lang)
     if timing:
         sentences.append(timing)
     if old.source != new.source:
         was, now = _source_names(old.source, new.source)
-        sentences.append(f"{subject} now uses {_quoted(now)} (was {_quoted(was)}).")
+        sentences.append(
+            _sentence(
+                lang,
+                "uses",
+                subject=subject,
+                new=_quoted(now, lang=lang),
+                old=_quoted(was, lang=lang),
+            )
+        )
     if old.text != new.text:
-        sentences.append(f"{subject} now reads {_quoted(new.text)} (was {_quoted(old.text)}).")
+        sentences.append(
+            _sentence(
+                lang,
+                "reads",
+                subject=subject,
+                new=_quoted(new.text, lang=lang),
+                old=_quoted(old.text, lang=lang),
+            )
+        )
     if old.volume != new.volume:
         sentences.append(
-            f"{subject} volume is now {_percent(new.volume)} (was {_percent(old.volume)})."
+            _sentence(
+                lang,
+                "volume",
+                subject=subject,
+                new=_percent(new.volume, lang),
+                old=_percent(old.volume, lang),
+            )
         )
     return sentences
 
 
-def _track_changes(after: Timeline, old: Track, new: Track) -> list[str]:
+def _track_changes(after: Timeline, old: Track, new: Track, lang: Language) -> list[str]:
     """Sentences for a track present before and after."""
-    prefix = _track_ref(after, new)
+    prefix = _track_ref(after, new, lang)
     sentences: list[str] = []
     old_name = _meta_label(old.raw, allow_generic=True)
     new_name = _meta_label(new.raw, allow_generic=True)
     if old_name != new_name:
-        sentences.append(f"{prefix} is now called {_quoted(new_name)} (was {_quoted(old_name)}).")
+        sentences.append(
+            _sentence(
+                lang,
+                "called",
+                subject=prefix,
+                new=_quoted(new_name, lang=lang),
+                old=_quoted(old_name, lang=lang),
+            )
+        )
     old_volume, new_volume = _volume_percent(old.raw), _volume_percent(new.raw)
     if old_volume != new_volume:
         sentences.append(
-            f"{prefix} volume is now {_percent(new_volume)} (was {_percent(old_volume)})."
+            _sentence(
+                lang,
+                "volume",
+                subject=prefix,
+                new=_percent(new_volume, lang),
+                old=_percent(old_volume, lang),
+            )
         )
     shared = min(len(old.segments), len(new.segments))
     for index in range(shared):
-        sentences.extend(_segment_changes(prefix, old, new, index))
+        sentences.extend(_segment_changes(prefix, old, new, index, lang))
     for segment in new.segments[shared:]:
-        sentences.append(f"{prefix}: added {_segment_phrase(segment, with_range=True)}.")
+        phrase = _segment_phrase(segment, with_range=True, lang=lang)
+        sentences.append(_sentence(lang, "added_segment", subject=prefix, segment=phrase))
     for segment in old.segments[shared:]:
-        sentences.append(f"{prefix}: removed {_segment_phrase(segment, with_range=False)}.")
+        phrase = _segment_phrase(segment, with_range=False, lang=lang)
+        sentences.append(_sentence(lang, "removed_segment", subject=prefix, segment=phrase))
     return sentences
 
 
-def _timeline_changes(before: Timeline, after: Timeline) -> list[str]:
+def _timeline_changes(before: Timeline, after: Timeline, lang: Language) -> list[str]:
     """Sentences about the project title, canvas size and total length."""
     sentences = []
     if before.title != after.title:
-        sentences.append(f"Project title: {_quoted(before.title)} -> {_quoted(after.title)}.")
+        sentences.append(
+            _sentence(
+                lang,
+                "title",
+                old=_quoted(before.title, lang=lang),
+                new=_quoted(after.title, lang=lang),
+            )
+        )
     if (before.width, before.height) != (after.width, after.height):
-        sentences.append(f"Canvas size: {_size(before)} -> {_size(after)}.")
+        sentences.append(_sentence(lang, "canvas", old=_size(before, lang), new=_size(after, lang)))
     old_length, new_length = _fmt_number(before.duration_s), _fmt_number(after.duration_s)
     if old_length != new_length:
-        sentences.append(f"Total length: {old_length}s -> {new_length}s.")
+        sentences.append(
+            _sentence(
+                lang,
+                "length",
+                old=_seconds_text(before.duration_s, lang),
+                new=_seconds_text(after.duration_s, lang),
+            )
+        )
     return sentences
 
 
-def _size(timeline: Timeline) -> str:
+def _size(timeline: Timeline, lang: Language = "en") -> str:
     if timeline.width is None or timeline.height is None:
-        return "unknown"
+        return "未知" if lang == "zh" else "unknown"
     return f"{timeline.width}x{timeline.height}"
 
 
-def _diff(before: Timeline, after: Timeline) -> list[str]:
+def _diff(before: Timeline, after: Timeline, lang: Language = "en") -> list[str]:
     """See Timeline.diff: per-track sentences in after order, removals, then timeline-wide."""
     pairs, removed = _match_tracks(before, after)
     sentences: list[str] = []
     for old, new in pairs:
         if old is None:
-            sentences.append(_added_track_sentence(new))
+            sentences.append(_added_track_sentence(new, lang))
         else:
-            sentences.extend(_track_changes(after, old, new))
-    sentences.extend(_removed_track_sentence(track) for track in removed)
-    sentences.extend(_timeline_changes(before, after))
+            sentences.extend(_track_changes(after, old, new, lang))
+    sentences.extend(_removed_track_sentence(track, lang) for track in removed)
+    sentences.extend(_timeline_changes(before, after, lang))
     if not sentences and before.raw != after.raw:
-        sentences.append("Other details of the draft changed (not shown in the timeline).")
+        sentences.append(_sentence(lang, "other"))
     return sentences

@@ -221,7 +221,8 @@ async def test_status_and_credits(engine, photos, tmp_path):
         credits = await assistant.say("what's my balance?")
         await assistant.upload(*photos)
         await assistant.say(BUILD)
-        status = await assistant.say("状态")
+        status = await assistant.say("show tracks")
+        zh_status = await assistant.say("状态")
 
     assert empty.text == "The timeline is empty: add photos and tell me what to make."
     assert credits.text == "Unlimited credits on the local engine."
@@ -230,6 +231,12 @@ async def test_status_and_credits(engine, photos, tmp_path):
         status.text
         == assistant.timeline.summary()
         == "Timeline (1 track): 1. Video: 3 images (0-15s)"
+    )
+    # A Chinese "状态" gets the timeline in Chinese (issue 11: it used to come back in English).
+    assert (
+        zh_status.text
+        == assistant.timeline.summary("zh")
+        == "时间线（1 条轨道）：1. 视频：3 张图片（0-15秒）"
     )
 
 

@@ -37,21 +37,24 @@ from .events import (
     TimelineChanged,
     VideoReady,
 )
-from .routing import is_chinese, route
+from .routing import language_of, route
 from .session import SessionKeeper
 from .transcript import EventHandler, Transcript
 from .turn import AgentTurn
-from .wording import Language, credits_text, file_size, format_answer, join_names
+from .wording import (
+    Language,
+    credits_text,
+    error_text,
+    file_size,
+    format_answer,
+    join_names,
+)
 from .wording import say as phrase
 
 logger = logging.getLogger("nemo_widgets.assistant")
 
 BUSY_STATUS = 409  # the local engine refuses a turn while another runs in the session
 Stream = AsyncGenerator[wire.ChatEvent, None]
-
-
-def _language(text: str) -> Language:
-    return "zh" if is_chinese(text) else "en"
 
 
 @dataclass(eq=False)
@@ -106,7 +109,8 @@ class Assistant:
         self.still_working_every = still_working_every
         self.video: VideoReady | None = None
         self._timeline = Timeline()
-        self._lang: Language = "en"  # of the latest message, for what is said unasked
+        # The conversation's language: of the latest message that showed one ("15s" does not).
+        self._lang: Language = "en"
         self._queue_lock = asyncio.Lock()
         self._waiting: deque[_Job] = deque()
         self._active: _Job | None = None
@@ -133,7 +137,7 @@ class Assistant:
         """Route the message and run it after the work before it. Never raises for problems
         the user can act on: they become an error item and ``Reply.error``."""
         text = text.strip() if isinstance(text, str) else ""
-        lang = _language(text) if text else self._lang
+        lang = language_of(text) or self._lang
         if not text:
             return Reply(error=phrase(lang, "empty_message"))
         self._lang = lang
@@ -168,9 +172,12 @@ class Assistant:
         files = [Path(path).expanduser() for path in paths]
         if not files:
             return []
-        result = await self._session.run(
-            lambda session_id: self._client.upload(session_id, *files), self._lang
-        )
+        try:
+            result = await self._session.run(
+                lambda session_id: self._client.upload(session_id, *files), self._lang
+            )
+        except NemoError as exc:  # shown next to the file: in the conversation's language
+            raise _worded(exc, self._lang) from None
         self._session.remember(files=files)
         names = [file.filename for file in result.files] or [file.name for file in files]
         self._transcript.add(
@@ -188,7 +195,7 @@ class Assistant:
         if item.answered:
             return Reply(error=phrase(self._lang, "answered_already"))
         self._transcript.update(item_id, answered=True)
-        text = format_answer(item.question, [list(chosen) for chosen in choices])
+        text = format_answer(item.question, [list(chosen) for chosen in choices], self._lang)
         user_item = self._transcript.add("user", text)
         return await self._enqueue(
             _Job(lambda job: self._agent(job, text), lang=self._lang, user_item=user_item)
@@ -274,15 +281,12 @@ class Assistant:
             return self._report(job, exc)
 
     def _report(self, job: _Job, exc: Exception) -> Reply:
+        message = error_text(exc, job.lang)
         if isinstance(exc, OutOfCredits):
-            self._transcript.add("error", exc.message, link=exc.link)
-            message = exc.message
-        elif isinstance(exc, NemoError):
-            self._transcript.add("error", exc.message)
-            message = exc.message
+            self._transcript.add("error", message, link=exc.link)
         else:
-            logger.error("the assistant failed", exc_info=exc)
-            message = phrase(job.lang, "unexpected", kind=type(exc).__name__)
+            if not isinstance(exc, NemoError):
+                logger.error("the assistant failed", exc_info=exc)
             self._transcript.add("error", message)
         job.error = exc if isinstance(exc, NemoError) else NemoError(message)
         return Reply(error=message, exception=job.error)
@@ -356,7 +360,7 @@ class Assistant:
         timeline = await self.refresh()
         if not timeline.ready_for_export:
             return self._tell(phrase(job.lang, "timeline_empty"))
-        return self._tell(timeline.summary())
+        return self._tell(timeline.summary(job.lang))
 
     async def _upload_urls(self, job: _Job, urls: tuple[str, ...]) -> Reply:
         if not urls:
@@ -431,7 +435,7 @@ class Assistant:
         self, turn: AgentTurn, before: State, after: State | None, lang: Language
     ) -> None:
         """A turn without text: say what changed in one sentence (NEMO_API.md §3.7)."""
-        changes = before.timeline.diff(after.timeline) if after is not None else []
+        changes = before.timeline.diff(after.timeline, lang) if after is not None else []
         if changes:
             text = phrase(lang, "silent_done", sentence=changes[0])
         else:
@@ -464,10 +468,7 @@ class Assistant:
             self._export_changed(job, "downloading", 0)
             path = await self._client.download(done, self._video_path(dest, done, state.timeline))
         except Exception as exc:
-            if isinstance(exc, NemoError):
-                message = exc.message
-            else:
-                message = phrase(job.lang, "unexpected", kind=type(exc).__name__)
+            message = error_text(exc, job.lang)
             progress_so_far = job.export_state[1] if job.export_state else 0.0
             self._transcript.emit(ExportChanged("error", progress_so_far, message))
             raise
@@ -480,7 +481,20 @@ class Assistant:
         self._export_changed(job, "done", 100)
         self._transcript.emit(video)
         job.path = path
-        return self._tell(phrase(job.lang, "video_ready", name=path.name, size=file_size(size)))
+        size_text = file_size(size, job.lang)
+        ready = phrase(job.lang, "video_ready", name=path.name, size=size_text)
+        return self._tell(ready + self._left_out_note(state.timeline, job.lang))
+
+    def _left_out_note(self, timeline: Timeline, lang: Language) -> str:
+        """Our renderer leaves out title characters no font has (emoji): say which. The cloud
+        renders with fonts of its own, so nothing is said there."""
+        if self._client.settings.backend_kind == "cloud":
+            return ""
+        from ..engine.titles import undrawable  # Pillow: only where our renderer ran
+
+        texts = [seg.text for track in timeline.tracks for seg in track.segments if seg.text]
+        chars = "".join(dict.fromkeys("".join(undrawable(text) for text in texts)))
+        return phrase(lang, "left_out", chars=" ".join(chars)) if chars else ""
 
     def _export_changed(self, job: _Job, state: str, progress: float) -> None:
         current = (state, round(max(0.0, min(100.0, float(progress))), 1))
@@ -517,6 +531,13 @@ class Assistant:
             return None
         self._set_timeline(state.timeline)
         return state
+
+
+def _worded(exc: NemoError, lang: Language) -> NemoError:
+    """``exc`` with its message in ``lang`` (same class, code and status)."""
+    exc.message = error_text(exc, lang)
+    exc.args = (exc.message,)
+    return exc
 
 
 async def _first_event(stream: Stream) -> wire.ChatEvent | None:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from .wording import Language
+
 Intent = Literal["export", "credits", "status", "upload", "agent"]
 
 
@@ -39,11 +41,38 @@ def is_chinese(text: str) -> bool:
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-# --------------------------------------------------------------------------- routing: English
-
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+# What says nothing about the writer's language: quoted text (a title may be in any language),
+# links, numbers with units, and words both English and Chinese writers type ("ok", "4k").
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
+_NEUTRAL_WORDS = _words(
+    """ok okay k s sec secs ms min mins h x px fps p hd fhd uhd mp4 mov mp3 jpg jpeg png gif
+    heic bgm ai tiktok douyin youtube instagram ins reels vlog ppt pdf app"""
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def language_of(text: str) -> Language | None:
+    """The language a message is written in, or None when it gives no sign ("15s", "ok", a link).
+
+    Chinese characters outside quotes make it Chinese (Chinese writers mix in English words,
+    "帮我做个vlog"); otherwise an English word makes it English.
+    """
+    bare = _QUOTED.sub(" ", _URL.sub(" ", text))
+    if _CJK.search(bare):
+        return "zh"
+    words = (word.lower() for word in _LATIN_WORD.findall(bare))
+    if any(word not in _NEUTRAL_WORDS for word in words):
+        return "en"
+    if _CJK.search(text):  # only a quoted Chinese title, say: Chinese is the better guess
+        return "zh"
+    return None
+
+
+# --------------------------------------------------------------------------- routing: English
 
 
 # Words that carry no command of their own.
@@ -213,21 +242,50 @@ def route(text: str) -> Route:
 
 # --------------------------------------------------------------------------- tool labels
 
+# A tool call's status line, by words in its name (NEMO_API.md §3.6); first match wins. A tool's
+# own name is never shown: one that matches nothing gets the generic line.
+_TOOL_LABELS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("generate_video", "seedance", "kling", "veo", "text_to_video", "image_to_video"),
+        "Generating video…",
+        "正在生成视频…",
+    ),
+    (
+        ("generate_image", "text_to_image", "image_gen", "flux", "dalle"),
+        "Generating an image…",
+        "正在生成图片…",
+    ),
+    (("music", "suno", "voiceover", "tts", "speech", "sfx"), "Generating audio…", "正在生成音频…"),
+    (
+        ("edit", "draft", "multitrack", "timeline", "track", "transition", "trim"),
+        "Editing the timeline…",
+        "正在编辑时间线…",
+    ),
+    (("audio",), "Generating audio…", "正在生成音频…"),
+    (
+        ("understand", "analy", "describe", "vision", "inspect", "detect", "probe"),
+        "Looking at your media…",
+        "正在查看你的素材…",
+    ),
+    (("upload", "import", "fetch", "download"), "Adding your files…", "正在添加你的文件…"),
+    (("render", "export"), "Preparing the video…", "正在准备视频…"),
+    (("search", "browse", "web", "lookup"), "Looking things up…", "正在查找资料…"),
+)
+_TOOL_GENERIC = ("Working on it…", "正在处理…")
 
-def tool_label(name: str, zh: bool = False) -> str:
-    """A quiet status line for a tool call, by substring of its name (NEMO_API.md §3.6)."""
-    lowered = name.lower()
-    if "generate_video" in lowered or "seedance" in lowered:
-        return "正在生成视频…" if zh else "Generating video…"
-    if any(word in lowered for word in ("music", "suno", "voiceover")) or (
-        "audio" in lowered and "edit" not in lowered
-    ):
-        return "正在生成音频…" if zh else "Generating audio…"
-    if any(word in lowered for word in ("edit", "draft", "multitrack")):
-        return "正在编辑时间线…" if zh else "Editing the timeline…"
-    if "understand" in lowered or "analy" in lowered:
-        return "正在查看你的素材…" if zh else "Looking at your media…"
-    return f"正在运行 {name}…" if zh else f"Running {name}…"
+
+def tool_label(name: str, lang: Language = "en") -> str:
+    """A quiet status line for a tool call in ``lang``; never the tool's own name.
+
+    A word matches where a word of the name starts ("edit" in "edit_draft" or "editDraft", not
+    in "credit_check"; "tts" not in "settings").
+    """
+    words = "_" + re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
+    english, chinese = next(
+        ((en, zh) for keys, en, zh in _TOOL_LABELS if any(f"_{key}" in words for key in keys)),
+        _TOOL_GENERIC,
+    )
+    return chinese if lang == "zh" else english
 
 
 # --------------------------------------------------------------------------- GUI-speak

@@ -18,7 +18,7 @@ from ..api import events as wire
 from ..api.models import State
 from .routing import tool_label, translate_gui
 from .transcript import Transcript
-from .wording import Language, question_json, say
+from .wording import Language, agent_error, question_json, say
 
 _NOISE = "i encountered a temporary issue"
 
@@ -76,7 +76,7 @@ class AgentTurn:
         elif isinstance(event, wire.Text):
             self._text(event.text)
         elif isinstance(event, wire.ToolCall):
-            label = tool_label(event.name, self._lang == "zh")
+            label = tool_label(event.name, self._lang)
             self._transcript.add("status", label, detail=_call_detail(event))
         elif isinstance(event, wire.Question):
             self._close()
@@ -87,8 +87,9 @@ class AgentTurn:
             self.asked = True
         elif isinstance(event, wire.StreamError):
             self._close()
-            self._transcript.add("error", event.message)
-            self.errors.append(event.message)
+            message = agent_error(event.message, self._lang)
+            self._transcript.add("error", message)
+            self.errors.append(message)
         elif isinstance(event, wire.StreamLost):
             self._close()
             self._transcript.add("status", say(self._lang, "stream_lost"))

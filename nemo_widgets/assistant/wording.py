@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any, Literal
 
+from ..api import errors
 from ..api.models import Credits
 
 Language = Literal["en", "zh"]
@@ -64,6 +66,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "还没有可以导出的内容：请先添加照片并让我制作视频（例如“把这些照片做成15秒的视频”）。",
     ),
     "video_ready": ("Your video is ready: {name} ({size}).", "视频已生成：{name}（{size}）。"),
+    "left_out": (
+        " The titles leave out {chars}: no font can draw them.",
+        "标题里的 {chars} 没有字体能显示，已略去。",
+    ),
     "credits_unlimited": ("Unlimited credits on the local engine.", "本地引擎的积分不限。"),
     "credits": ("{available} credits available.", "可用积分 {available}。"),
     "credits_frozen": (
@@ -83,13 +89,60 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "empty_message": ("Type a message first.", "请先输入消息。"),
     "no_question": ("There is no open question with this id.", "没有这个待回答的问题。"),
     "answered_already": ("That question was already answered.", "这个问题已经回答过了。"),
+    "skipped": ("Skipped", "跳过"),
+    "agent_error": ("{message}", "智能体报告了一个问题：{message}"),
 }
+
+# Chinese for the client's errors, by class (the first match in the exception's MRO). The
+# English messages come from the API layer; ``{detail}`` brings its specifics along (a file
+# name, the server's reason) where the class alone does not say enough.
+_ZH_ERRORS: dict[type[errors.NemoError], str] = {
+    errors.AuthError: "服务器拒绝了令牌。请检查 NEMO_TOKEN，或取消设置它来使用匿名令牌。",
+    errors.SessionNotFound: "服务器上找不到这个会话了。请再发一次消息。",
+    errors.OutOfCredits: "积分不足。请打开链接充值或升级后再试。",
+    errors.UnsupportedFile: "无法使用这个文件（{detail}）。",
+    errors.FileTooLarge: "文件太大了（{detail}）。",
+    errors.ExportBlocked: (
+        "服务器拒绝了导出（HTTP 402）：匿名令牌可能无法导出。请在 NemoVideo 注册并登录，"
+        "把你的令牌设为 NEMO_TOKEN，然后再说“导出”。"
+    ),
+    errors.RateLimited: "服务器暂时拒绝了过于频繁的请求。请稍等一会儿再试。",
+    errors.ServerError: "服务器出错或无法连接。请稍后再试。",
+    errors.StreamTimeout: (
+        "智能体太久没有回应，这一轮已结束。时间线会显示已完成的部分；可以再发一次消息。"
+    ),
+    errors.RenderFailed: "导出失败（{detail}）。可以修改后再说“导出”重试。",
+    errors.RenderTimeout: "导出还没完成，服务器可能稍后会完成。过一会儿再说“导出”。",
+    errors.NemoError: "出了点问题（{detail}）。",
+}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def say(lang: Language, key: str, **values: Any) -> str:
     """The text ``key`` in ``lang``, filled in with ``values``."""
     english, chinese = _TEXTS[key]
     return (chinese if lang == "zh" else english).format(**values)
+
+
+def error_text(exc: BaseException, lang: Language = "en") -> str:
+    """What the person is told about ``exc``, in ``lang``.
+
+    A client error keeps its English message in English; in Chinese it is said in Chinese (with
+    the message's specifics where they matter). Anything unexpected names only its kind.
+    """
+    if not isinstance(exc, errors.NemoError):
+        return say(lang, "unexpected", kind=type(exc).__name__)
+    if lang != "zh" or _HAN.search(exc.message):  # already in Chinese (our own wording)
+        return exc.message
+    template = next(_ZH_ERRORS[kind] for kind in type(exc).__mro__ if kind in _ZH_ERRORS)
+    return template.format(detail=exc.message.strip().rstrip("."))
+
+
+def agent_error(message: str, lang: Language = "en") -> str:
+    """An error the agent reported in its stream, introduced in ``lang`` unless already in it."""
+    if lang == "zh" and _HAN.search(message):
+        return message
+    return say(lang, "agent_error", message=message)
 
 
 def number(value: float) -> str:
@@ -111,10 +164,11 @@ def credits_text(credits: Credits, lang: Language = "en") -> str:
     return say(lang, "credits", available=number(credits.available))
 
 
-def file_size(size: int) -> str:
-    """A size for people (decimal units, as the widget shows them): 812 bytes, 24 kB, 1.2 MB."""
+def file_size(size: int, lang: Language = "en") -> str:
+    """A size for people (decimal units, as the widget shows them): 812 bytes, 24 kB, 1.2 MB
+    (Chinese: 812 字节)."""
     if size < 1000:
-        return f"{size} bytes"
+        return f"{size} 字节" if lang == "zh" else f"{size} bytes"
     value = float(size)
     for unit in ("kB", "MB", "GB", "TB"):
         value /= 1000
@@ -172,14 +226,15 @@ def _option(raw: Any, index: int) -> dict[str, str]:
     return {"id": letter, "label": str(raw)}
 
 
-def format_answer(question: dict[str, Any], choices: list[list[str]]) -> str:
+def format_answer(question: dict[str, Any], choices: list[list[str]], lang: Language = "en") -> str:
     """The answer message of NEMO_API.md §3.5: one ``"<n>. <prompt>: <labels>"`` line per
-    question, ``Skipped`` where nothing was chosen."""
+    question, ``Skipped`` (跳过) where nothing was chosen."""
+    skipped = say(lang, "skipped")
     lines = []
     for number_, entry in enumerate(question.get("questions") or [], 1):
         chosen = choices[number_ - 1] if number_ <= len(choices) else []
-        labels = ", ".join(str(label) for label in chosen) if chosen else "Skipped"
+        labels = ", ".join(str(label) for label in chosen) if chosen else skipped
         lines.append(f"{number_}. {entry.get('prompt', '')}: {labels}")
     if not lines:  # a bare question without entries: send what was chosen
-        return ", ".join(str(label) for chosen in choices for label in chosen) or "Skipped"
+        return ", ".join(str(label) for chosen in choices for label in chosen) or skipped
     return "\n".join(lines)

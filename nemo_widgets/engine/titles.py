@@ -1,15 +1,17 @@
 """Titles and captions: drawn once with Pillow, blended into the yuv420p frames they cover.
 
-Text is drawn with Pillow's built-in scalable font, so no font file is needed. That font covers
-basic Latin only; text with other characters (Chinese, Japanese, Korean, accented or Greek
-letters, ...) is drawn with an installed font that has all of them, found through fontconfig or
-in the usual font folders. Without one the render fails with a message naming a font package,
-rather than drawing empty boxes.
+Fonts, in order: Pillow's built-in scalable font for text it covers (basic Latin); else Noto Sans
+CJK, which ships as a dependency (``noto-cjk-sans-otc``), so Chinese, Japanese, Korean, accented
+Latin, Greek and Cyrillic titles render on a fresh install; else an installed font that has every
+character (fontconfig or the usual font folders: Hebrew, Thai, ...). Characters that no font has
+(emoji, for instance) are left out of the drawing, with a warning, never drawn as empty boxes and
+never a failed render; :func:`undrawable` tells which they are beforehand.
 """
 
 from __future__ import annotations
 
 import glob
+import logging
 import re
 import shutil
 import subprocess
@@ -22,6 +24,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .compose import Canvas, RenderError, planes, rgb_to_yuv
+
+logger = logging.getLogger("nemo_widgets.engine")
 
 MARGIN = 0.06  # of the frame height, above a top title and below a bottom one
 OUTLINE = (0, 0, 0)
@@ -45,6 +49,11 @@ FONT_GLOBS = (
     "C:/Windows/Fonts/arial.ttf",
 )
 CJK = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# Faces of the packaged Noto Sans CJK collection: each has every CJK glyph, in the shapes its
+# region writes them, so Japanese text gets the Japanese face and Korean the Korean one.
+NOTO_FACE_JP, NOTO_FACE_KR, NOTO_FACE_SC = 0, 1, 2
+KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Title:
     end_ms: float
     fade_in_ms: float
     fade_out_ms: float
+    left_out: str = ""  # characters no font could draw, not drawn
 
     def opacity(self, ms: float) -> int:
         """0..256 at timeline time ``ms``: 0 outside [start, end), ramps during the fades."""
@@ -95,12 +105,24 @@ class Title:
 
 
 def make_title(segment: dict, canvas: Canvas) -> Title | None:
-    """Draw a text segment once; None when it has nothing to show."""
+    """Draw a text segment once; None when it has nothing to show.
+
+    Characters no font has are left out (and logged); a text made only of them shows nothing.
+    """
     text = str(segment.get("text") or "").strip("\n")
     if not text.strip():
         return None
     px = max(8, round(float(segment.get("size", 0.08)) * canvas.height))
-    rgb, alpha = _draw(text, px, parse_color(segment.get("color", "#ffffff")), canvas)
+    color = parse_color(segment.get("color", "#ffffff"))
+    font, left_out = choose_font(text, px)
+    if left_out:
+        logger.warning(
+            "No font can draw %s in the title %r: left out. %s", left_out, text, _font_hint(text)
+        )
+        text = without(text, left_out)
+        if not text.strip():
+            return None
+    rgb, alpha = _draw(text, font, color, canvas)
     height, width = alpha.shape
     x = (canvas.width - width) // 4 * 2
     pos = segment.get("pos", "bottom")
@@ -128,6 +150,7 @@ def make_title(segment: dict, canvas: Canvas) -> Title | None:
         end_ms=start + float(segment.get("d", 0)),
         fade_in_ms=float(segment.get("fi", 0)),
         fade_out_ms=float(segment.get("fo", 0)),
+        left_out=left_out,
     )
 
 
@@ -139,10 +162,10 @@ def parse_color(value: object) -> tuple[int, int, int]:
 
 
 def _draw(
-    text: str, px: int, color: tuple[int, int, int], canvas: Canvas
+    text: str, font: ImageFont.FreeTypeFont, color: tuple[int, int, int], canvas: Canvas
 ) -> tuple[np.ndarray, np.ndarray]:
     """The text as RGB and alpha arrays with even sides, no wider than the frame."""
-    font = font_for(text, px)
+    px = font.size
     stroke = max(1, round(px / 18))
     left, top, right, bottom = _bbox(text, font, stroke)
     limit = canvas.width * (1 - 2 * MARGIN)
@@ -175,19 +198,72 @@ def _bbox(text: str, font: ImageFont.FreeTypeFont, stroke: int) -> tuple[int, in
 
 
 def font_for(text: str, px: int) -> ImageFont.FreeTypeFont:
-    """The built-in font, or an installed one when the built-in font lacks some characters."""
+    """The font that draws ``text`` best (see the module's docstring for the order)."""
+    return choose_font(text, px)[0]
+
+
+def choose_font(text: str, px: int) -> tuple[ImageFont.FreeTypeFont, str]:
+    """The font for ``text`` and the characters of ``text`` that it cannot draw ("" when none).
+
+    The first font that has every character wins; when none has, the one that lacks the fewest.
+    """
     builtin = ImageFont.load_default(size=px)
-    missing = missing_glyphs(builtin, text)
-    if not missing:
-        return builtin
+    best = (builtin, missing_glyphs(builtin, text))
+    if not best[1]:
+        return best
+    for font in _fallback_fonts(text, px, best[1]):
+        lacking = missing_glyphs(font, text)
+        if not lacking:
+            return font, ""
+        if len(lacking) < len(best[1]):
+            best = (font, lacking)
+    return best
+
+
+def undrawable(text: str) -> str:
+    """The characters of ``text`` that no font can draw: a title leaves them out."""
+    return choose_font(text, 32)[1] if text.strip() else ""
+
+
+def without(text: str, chars: str) -> str:
+    """``text`` less ``chars``, with the spaces they leave behind tidied."""
+    kept = "".join(char for char in text if char not in chars)
+    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in kept.split("\n"))
+
+
+def _fallback_fonts(text: str, px: int, missing: str) -> Iterator[ImageFont.FreeTypeFont]:
+    """The packaged Noto Sans CJK face for the text's language, then installed fonts."""
+    packaged = packaged_font_path()
+    if packaged is not None:
+        yield _packaged_font(str(packaged), _noto_face(text), px)
     for path in candidate_fonts(missing):
         try:
-            font = ImageFont.truetype(str(path), px)
-        except OSError:
+            yield ImageFont.truetype(str(path), px)
+        except OSError:  # not a font, or a bitmap-only one (colour emoji) at this size
             continue
-        if not missing_glyphs(font, text):
-            return font
-    raise RenderError(_no_font_message(text, missing))
+
+
+def packaged_font_path() -> Path | None:
+    """Noto Sans CJK from the ``noto-cjk-sans-otc`` dependency; None when it is not installed."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    return path if path.is_file() else None
+
+
+def _noto_face(text: str) -> int:
+    if KANA.search(text):
+        return NOTO_FACE_JP
+    if HANGUL.search(text):
+        return NOTO_FACE_KR
+    return NOTO_FACE_SC
+
+
+@lru_cache(maxsize=32)
+def _packaged_font(path: str, face: int, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, px, index=face)
 
 
 def missing_glyphs(font: ImageFont.FreeTypeFont, text: str) -> str:
@@ -241,17 +317,8 @@ def _globbed(patterns: Iterable[str]) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def _no_font_message(text: str, missing: str) -> str:
-    shown = missing[:10]
-    if CJK.search(missing):
-        package = (
-            "fonts-noto-cjk (Debian/Ubuntu: sudo apt install fonts-noto-cjk; "
-            "Fedora: google-noto-sans-cjk-fonts)"
-        )
-    else:
-        package = "fonts-noto-core (Debian/Ubuntu: sudo apt install fonts-noto-core)"
-    return (
-        f"The text {text!r} has characters the built-in font cannot draw ({shown}), and no "
-        f"installed font has them. Install a font with these characters, e.g. {package}, "
-        "then render again."
-    )
+def _font_hint(text: str) -> str:
+    """What would draw more of ``text``: the packaged font if it is missing, else a system one."""
+    if packaged_font_path() is None and (CJK.search(text) or not text.isascii()):
+        return "Install the font package with `pip install noto-cjk-sans-otc`."
+    return "Titles never draw emoji; other scripts need a font installed on the system."

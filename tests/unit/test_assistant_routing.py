@@ -3,16 +3,22 @@ turn's chat events become transcript items."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from nemo_widgets.api import errors
 from nemo_widgets.api import events as wire
 from nemo_widgets.api.models import Credits
 from nemo_widgets.assistant import ChatItemAdded, ChatItemUpdated, TextDelta, route, tool_label
-from nemo_widgets.assistant.routing import translate_gui
+from nemo_widgets.assistant.routing import language_of, translate_gui
 from nemo_widgets.assistant.transcript import Transcript
 from nemo_widgets.assistant.turn import AgentTurn
 from nemo_widgets.assistant.wording import (
+    _TEXTS,
+    agent_error,
     credits_text,
+    error_text,
     file_size,
     format_answer,
     join_names,
@@ -192,15 +198,79 @@ def test_ordinary_sentences_stay(sentence):
         ("add_voiceover", "Generating audio…"),
         ("understand_media", "Looking at your media…"),
         ("analyze_video", "Looking at your media…"),
-        ("search_web", "Running search_web…"),
+        ("search_web", "Looking things up…"),
+        ("generate_image", "Generating an image…"),
+        ("render_preview", "Preparing the video…"),
+        ("import_media", "Adding your files…"),
+        # A tool no rule knows gets a plain line, never its own name (issue 11).
+        ("explain", "Working on it…"),
+        ("zz_internal_op_v2", "Working on it…"),
+        ("", "Working on it…"),
+        # Words count where a word of the name starts.
+        ("editDraft", "Editing the timeline…"),
+        ("generateVideo", "Generating video…"),
+        ("text-to-speech", "Generating audio…"),
+        ("credit_check", "Working on it…"),
+        ("update_settings", "Working on it…"),
     ],
 )
 def test_tool_labels(name, label):
     assert tool_label(name) == label
 
 
-def test_tool_labels_in_chinese():
-    assert tool_label("edit_multitrack", zh=True) == "正在编辑时间线…"
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("edit_multitrack", "正在编辑时间线…"),
+        ("generate_video_with_seedance", "正在生成视频…"),
+        ("generate_music", "正在生成音频…"),
+        ("understand_media", "正在查看你的素材…"),
+        ("search_web", "正在查找资料…"),
+        ("explain", "正在处理…"),
+        ("zz_internal_op_v2", "正在处理…"),
+    ],
+)
+def test_tool_labels_in_chinese(name, label):
+    assert tool_label(name, "zh") == label
+
+
+@pytest.mark.parametrize(
+    "name", ["explain", "plan_edit", "magic_tool", "render", "fetch_url", "seedance", "tts"]
+)
+def test_no_tool_name_is_ever_shown(name):
+    for lang in ("en", "zh"):
+        assert name not in tool_label(name, lang)
+        assert name.split("_")[0] not in tool_label(name, lang).lower()
+
+
+# -- the person's language ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("状态", "zh"),
+        ("把视频做成15秒", "zh"),
+        ("帮我做个vlog, 15s", "zh"),  # English words inside Chinese
+        ("make it 15 seconds", "en"),
+        ("show tracks", "en"),
+        ("add the title “夏天的旅行”", "en"),  # a quoted Chinese title in an English request
+        ("add the title '夏天'", "en"),
+        ("标题改成 “Summer Trip”", "zh"),
+        ("“夏天的旅行”", "zh"),  # only a quoted Chinese title: Chinese is the better guess
+        # No sign of a language: the conversation's language is kept.
+        ("15s", None),
+        ("ok", None),
+        ("OK!", None),
+        ("4k 60fps", None),
+        ("1080p", None),
+        ("👍", None),
+        ("https://example.com/photo.jpg", None),
+        ("3", None),
+    ],
+)
+def test_language_of_a_message(message, lang):
+    assert language_of(message) == lang
 
 
 # -- wording ------------------------------------------------------------------------------------
@@ -234,6 +304,7 @@ def test_answer_lines_follow_the_protocol():
         "1. Which style?: Vlog\n2. Which effects?: Zoom, Fade\n3. Anything else?: Skipped"
     )
     assert format_answer(question, [["Cinematic"]]).endswith("3. Anything else?: Skipped")
+    assert format_answer(question, [["Vlog"]], "zh").endswith("3. Anything else?: 跳过")
 
 
 def test_credit_sizes_and_names():
@@ -255,6 +326,52 @@ def test_credit_sizes_and_names():
     ]
     assert join_names(["a.jpg", "b.jpg", "c.jpg"]) == "a.jpg, b.jpg and c.jpg"
     assert join_names(["a.jpg", "b.jpg"], "zh") == "a.jpg、b.jpg"
+    assert file_size(512, "zh") == "512 字节"
+    assert credits_text(Credits.from_data({"unlimited": True}), "zh") == "本地引擎的积分不限。"
+    assert credits_text(Credits.from_data({"available": 85, "frozen": 10}), "zh") == (
+        "可用积分 85（冻结 10）。"
+    )
+
+
+def test_every_text_has_chinese_and_english():
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for key, (english, chinese) in _TEXTS.items():
+        assert not han.search(english), key
+        assert han.search(chinese), key
+
+
+ERRORS = [
+    errors.AuthError("The token was refused."),
+    errors.SessionNotFound("That session is gone."),
+    errors.OutOfCredits("Out of credits.", link="https://nemovideo.com/pricing"),
+    errors.UnsupportedFile("notes.txt is not a photo, clip or song."),
+    errors.FileTooLarge("big.mov is 3 GB; the limit is 200 MB."),
+    errors.ExportBlocked("Export requires an account."),
+    errors.RateLimited("Too many requests."),
+    errors.ServerError("The server failed."),
+    errors.StreamTimeout("The agent took too long."),
+    errors.RenderFailed("The draft is 0 seconds long."),
+    errors.RenderTimeout("The export is still running."),
+    errors.NemoError("Something odd."),
+]
+
+
+@pytest.mark.parametrize("exc", ERRORS, ids=lambda exc: type(exc).__name__)
+def test_errors_are_said_in_the_persons_language(exc):
+    assert error_text(exc) == exc.message  # English keeps the client's message
+    chinese = error_text(exc, "zh")
+    bare = re.sub(r"（[^）]*）|NEMO_TOKEN|NemoVideo|HTTP 402", "", chinese)
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and not re.search(r"[A-Za-z]", bare), chinese
+
+
+def test_error_details_come_along_in_chinese_and_chinese_messages_stay():
+    assert "big.mov" in error_text(errors.FileTooLarge("big.mov is 3 GB."), "zh")
+    assert error_text(errors.NemoError("智能体仍在处理上一个请求。"), "zh") == (
+        "智能体仍在处理上一个请求。"
+    )
+    assert error_text(ValueError("boom"), "zh") == "出了点问题（ValueError）。请重试；详情见日志。"
+    assert agent_error("Model overloaded", "zh") == "智能体报告了一个问题：Model overloaded"
+    assert agent_error("Model overloaded") == "Model overloaded"
 
 
 # -- one turn on screen ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -325,6 +326,86 @@ def test_lone_segment_without_d_fills_its_track() -> None:
     draft = {"t": [{"tt": 1, "d": 8000, "sg": [{"src": "https://x/y/song.mp3?sig=1#t"}]}]}
     summary = Timeline.from_draft(draft).summary()
     assert summary == "Timeline (1 track): 1. BGM: song.mp3 (0-8s)"
+
+
+# --------------------------------------------------------------------------- other writers' drafts
+
+
+@pytest.mark.parametrize(("start", "end"), [("s", "e"), ("start", "end"), ("in", "out")])
+def test_segments_given_by_start_and_end(start: str, end: str) -> None:
+    draft = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {start: 0, end: 2500, "src": "https://x/a.jpg"},
+                    {start: 2500, end: 6000, "src": "https://x/b.jpg"},
+                ],
+            }
+        ]
+    }
+    timeline = Timeline.from_draft(draft)
+    track = timeline.tracks[0]
+    assert [(seg.start_s, seg.end_s) for seg in track.segments] == [(0.0, 2.5), (2.5, 6.0)]
+    assert timeline.duration_s == 6.0
+    assert timeline.summary() == "Timeline (1 track): 1. Video: 2 images (0-6s)"
+
+
+def test_an_end_without_a_start_follows_the_segment_before() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"e": 2000}, {"e": 5000}, {"e": 1000}]}]}
+    track = Timeline.from_draft(draft).tracks[0]
+    assert [(seg.start_s, seg.end_s) for seg in track.segments] == [
+        (0.0, 2.0),
+        (2.0, 5.0),
+        (5.0, 5.0),  # an end before the start is a zero-length segment, never negative
+    ]
+
+
+def test_a_length_beats_an_end() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"s": 1000, "e": 9000, "d": 2000}]}]}
+    segment = Timeline.from_draft(draft).tracks[0].segments[0]
+    assert (segment.start_s, segment.end_s) == (1.0, 3.0)
+
+
+def test_a_name_kept_in_segment_metadata_labels_it() -> None:
+    draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "Harbour at dawn"}}]}]}
+    timeline = Timeline.from_draft(draft)
+    assert timeline.tracks[0].segments[0].label == "Harbour at dawn"
+    assert timeline.summary() == "Timeline (1 track): 1. Video: Harbour at dawn (0-1s)"
+
+
+def test_a_title_kept_in_segment_metadata_labels_it() -> None:
+    draft = {"t": [{"tt": 1, "sg": [{"d": 4000, "m": {"title": "Warm Breeze"}}]}]}
+    assert Timeline.from_draft(draft).summary() == "Timeline (1 track): 1. BGM: Warm Breeze (0-4s)"
+
+
+def test_text_kept_in_segment_metadata_is_the_segment_text() -> None:
+    draft = {"t": [{"tt": 7, "sg": [{"s": 0, "e": 3000, "m": {"text": "Summer 2026"}}]}]}
+    timeline = Timeline.from_draft(draft)
+    segment = timeline.tracks[0].segments[0]
+    assert segment.text == "Summer 2026"
+    assert timeline.summary() == 'Timeline (1 track): 1. Title: "Summer 2026" (0-3s)'
+
+
+def test_a_url_kept_in_segment_metadata_is_the_segment_source() -> None:
+    draft = {
+        "t": [{"tt": 0, "sg": [{"start": 0, "end": 3000, "m": {"url": "https://cdn/u/lake.jpg"}}]}]
+    }
+    segment = Timeline.from_draft(draft).tracks[0].segments[0]
+    assert segment.source == "https://cdn/u/lake.jpg"
+    assert segment.media == "image"
+    assert segment.label == "lake.jpg"
+
+
+def test_diff_reads_segments_given_by_start_and_end() -> None:
+    def draft(end: int) -> dict[str, Any]:
+        return {"t": [{"tt": 0, "sg": [{"s": 0, "e": end, "m": {"name": "A"}}]}]}
+
+    before, after = Timeline.from_draft(draft(2000)), Timeline.from_draft(draft(3000))
+    assert before.diff(after) == [
+        "Video track now lasts 3s (was 2s).",
+        "Total length: 2s -> 3s.",
+    ]
 
 
 # --------------------------------------------------------------------------- summary
@@ -700,3 +781,100 @@ def test_diff_ignores_sub_display_jitter() -> None:
     assert Timeline.from_draft(draft).diff(Timeline.from_draft(jitter)) == [
         "Other details of the draft changed (not shown in the timeline)."
     ]
+
+
+# --------------------------------------------------------------------------- Chinese wording
+
+
+def _no_english(sentence: str) -> bool:
+    """True when nothing but quoted names, sizes and file names is in Latin letters."""
+    bare = re.sub(r"“[^”]*”|\d+x\d+", "", sentence)
+    return re.search(r"[A-Za-z]", bare) is None
+
+
+def test_summary_in_chinese() -> None:
+    assert Timeline.from_draft(EXAMPLE).summary("zh") == (
+        "时间线（3 条轨道）：1. 视频：3 张图片（0-9秒） 2. 背景音乐：Warm Breeze（0-9秒，35%）"
+        " 3. 标题：“Island Getaway”（0-3秒）"
+    )
+    assert Timeline.from_draft(EXAMPLE).summary("zh-CN") == Timeline.from_draft(EXAMPLE).summary(
+        "zh"
+    )
+    assert Timeline.from_draft(EXAMPLE).summary() == EXAMPLE_SUMMARY  # English stays the default
+
+
+def test_summary_in_chinese_words_every_kind_of_track() -> None:
+    assert Timeline().summary("zh") == "时间线（0 条轨道）：空"
+    draft = {
+        "t": [
+            {"tt": 3, "sg": [{"d": 1000}, {"d": 1000}]},
+            {"tt": 1, "sg": [{"d": 2000}, {"d": 2000}]},
+            {"tt": 1, "sg": [{"d": 1000}]},
+            {"tt": 0, "sg": [{"d": 1000, "src": "a.mp4"}, {"d": 1000, "src": "b.mp4"}]},
+            {"tt": 0},
+        ]
+    }
+    summary = Timeline.from_draft(draft).summary("zh")
+    assert summary == (
+        "时间线（5 条轨道）：1. 类型 3 的轨道：2 个片段（0-2秒） 2. 背景音乐：2 个片段（0-4秒）"
+        " 3. 音频：1 个片段（0-1秒） 4. 视频：2 段视频（0-2秒） 5. 视频：空"
+    )
+    assert _no_english(summary)
+
+
+def test_diff_in_chinese() -> None:
+    after = copy.deepcopy(EXAMPLE)
+    after["t"][0]["sg"][1]["d"] = 4000
+    after["t"][0]["sg"][2]["st"] = 7000
+    after["t"][0]["sg"].append(
+        {"st": 10000, "d": 2000, "kind": "image", "src": "https://x/lake.jpg"}
+    )
+    after["t"][1]["sg"][0]["vol"] = 0.5
+    after["d"] = 12000
+    after["m"].update(title="Trip", width=1080)
+    del after["t"][2]
+
+    before = Timeline.from_draft(EXAMPLE)
+    assert before.diff(Timeline.from_draft(after), "zh") == [
+        "视频轨道：第 2 张照片现在时长 4秒（原为 3秒）。",
+        "视频轨道：新增了第 4 张照片“lake.jpg”（10-12秒）。",
+        "背景音乐轨道的音量现在是 50%（原为 35%）。",
+        "删除了标题轨道“Island Getaway”。",
+        "项目标题：“Island Getaway” -> “Trip”。",
+        "画面尺寸：1920x1080 -> 1080x1080。",
+        "总时长：9秒 -> 12秒。",
+    ]
+
+
+def _with(change: Callable[[dict[str, Any]], None]) -> Timeline:
+    draft = copy.deepcopy(EXAMPLE)
+    change(draft)
+    return Timeline.from_draft(draft)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["t"].append({"tt": 7}),
+        lambda d: d["t"].append({"tt": 0, "sg": [{"d": 1000, "kind": "image"}] * 2}),
+        lambda d: d["t"].append({"tt": 5, "m": {"name": "FX"}}),
+        lambda d: d["t"].pop(0),
+        lambda d: d["t"][0]["sg"][0].update(st=500),
+        lambda d: d["t"][0]["sg"][0].update(st=500, d=1000),
+        lambda d: d["t"][0]["sg"][0].update(src="https://x/dawn.jpg"),
+        lambda d: d["t"][2]["sg"][0].update(text="Hello"),
+        lambda d: d["t"][1]["m"].update(title="Lo-fi"),
+        lambda d: d["t"][1]["sg"][0].pop("vol"),
+        lambda d: d["t"][0]["sg"].pop(),
+        lambda d: d["m"].pop("width"),
+        lambda d: d.update(extra=1),
+    ],
+)
+def test_every_chinese_diff_sentence_is_chinese(change: Callable[[dict[str, Any]], None]) -> None:
+    before = Timeline.from_draft(EXAMPLE)
+    english = before.diff(_with(change))
+    chinese = before.diff(_with(change), "zh")
+    assert english and len(chinese) == len(english)
+    for sentence in chinese:
+        assert _no_english(sentence), sentence
+        assert sentence.endswith("。")
