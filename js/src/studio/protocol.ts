@@ -87,6 +87,29 @@ export interface UploadError {
 }
 export type FromKernel = EventsMessage | UploadAck | UploadError | VideoFromKernel;
 
+/** Each message type once: the compiler checks these against the unions, a test against
+ * nemo_widgets/widget/static/protocol.json. */
+export const TO_KERNEL_TYPES: Record<ToKernel["type"], true> = {
+  send: true,
+  stop: true,
+  answer: true,
+  export: true,
+  upload_begin: true,
+  upload_chunk: true,
+  upload_end: true,
+  upload_cancel: true,
+  video_request: true,
+  video_ack: true,
+  poll: true,
+};
+export const FROM_KERNEL_TYPES: Record<FromKernel["type"], true> = {
+  events: true,
+  upload_ack: true,
+  upload_error: true,
+  video_chunk: true,
+  video_error: true,
+};
+
 function parseItem(raw: unknown): EventItem | null {
   const item = asRecord(raw);
   if (!item || typeof item.text !== "string") return null;

@@ -1,5 +1,6 @@
 // NemoStudio's traits (kernel -> browser, JSON), read through checks: kernel data is never
 // trusted, so every reader returns a well-formed value whatever arrived.
+import protocol from "../../../nemo_widgets/widget/static/protocol.json";
 import { type AnyModel, asRecord } from "../shared/model";
 
 /** Every trait of the studio and what the front end reads it as. */
@@ -21,8 +22,8 @@ export interface StudioTraits {
 }
 export type TraitName = keyof StudioTraits;
 
-/** The trait names, each once (the compiler checks this list against StudioTraits). */
-const TRAIT_SET: Record<TraitName, true> = {
+/** Each trait once: the compiler checks this against StudioTraits, a test against protocol.json. */
+export const TRAIT_SET: Record<TraitName, true> = {
   backend: true,
   session_id: true,
   messages: true,
@@ -38,7 +39,8 @@ const TRAIT_SET: Record<TraitName, true> = {
   max_upload_bytes: true,
   debug: true,
 };
-export const TRAITS = Object.keys(TRAIT_SET) as TraitName[];
+/** The trait names, from protocol.json (the one definition both sides read). */
+export const TRAITS = protocol.studio.traits as TraitName[];
 
 export interface QuestionOption {
   label: string;
