@@ -6,10 +6,25 @@ import { parseMessage, type EventsMessage } from "../src/studio/protocol";
 import type { ChatItem } from "../src/studio/traits";
 
 function item(id: string, text: string, streaming: boolean): ChatItem {
-  return { id, role: "assistant", text, streaming, stopped: false, link: null, question: null, answered: false, detail: "" };
+  return {
+    id,
+    role: "assistant",
+    text,
+    streaming,
+    stopped: false,
+    link: null,
+    question: null,
+    answered: false,
+    detail: "",
+  };
 }
 function events(seq: number, ...texts: string[]): EventsMessage {
-  return { type: "events", seq, t_kernel: 5, items: texts.map((text) => ({ kind: "delta", id: "a1", text })) };
+  return {
+    type: "events",
+    seq,
+    t_kernel: 5,
+    items: texts.map((text) => ({ kind: "delta", id: "a1", text })),
+  };
 }
 function stream(messages: ChatItem[] = [item("a1", "", true)]) {
   let polls = 0;
@@ -52,7 +67,12 @@ test("the committed text wins over deltas; deltas of unlisted items wait", () =>
   s.receive(events(1, "late"), 0);
   assert.deepEqual(deltas, []);
   assert.equal(s.displayText(messages[0] as ChatItem), "Done.");
-  s.receive({ type: "events", seq: 2, t_kernel: 0, items: [{ kind: "delta", id: "a2", text: "Early" }] });
+  s.receive({
+    type: "events",
+    seq: 2,
+    t_kernel: 0,
+    items: [{ kind: "delta", id: "a2", text: "Early" }],
+  });
   s.prune();
   assert.equal(s.displayText(item("a2", "", true)), "Early");
   assert.equal(s.displayText(item("a2", "Early words", true)), "Early words"); // the longer
@@ -60,8 +80,26 @@ test("the committed text wins over deltas; deltas of unlisted items wait", () =>
 
 test("kernel messages are parsed into their types; unknown ones are dropped", () => {
   assert.deepEqual(
-    parseMessage({ type: "events", seq: 4, t_kernel: "7", items: [{ kind: "delta", id: 3, text: "x" }, { kind: "status", text: "Reading" }, { kind: "delta", text: "no id" }, null] }),
-    { type: "events", seq: 4, t_kernel: 7, items: [{ kind: "delta", id: "3", text: "x" }, { kind: "status", text: "Reading" }] },
+    parseMessage({
+      type: "events",
+      seq: 4,
+      t_kernel: "7",
+      items: [
+        { kind: "delta", id: 3, text: "x" },
+        { kind: "status", text: "Reading" },
+        { kind: "delta", text: "no id" },
+        null,
+      ],
+    }),
+    {
+      type: "events",
+      seq: 4,
+      t_kernel: 7,
+      items: [
+        { kind: "delta", id: "3", text: "x" },
+        { kind: "status", text: "Reading" },
+      ],
+    },
   );
   assert.deepEqual(parseMessage({ type: "upload_ack", id: "u", received: 5, acked: [0, "1"] }), {
     type: "upload_ack",

@@ -12,7 +12,11 @@ function walk(nodes: MdNode[]): MdNode[] {
 const elements = (nodes: MdNode[], tag: string) =>
   walk(nodes).filter((n): n is El => n.type === "element" && n.tag === tag);
 const text = (node: MdNode): string =>
-  node.type === "text" ? node.text : node.type === "code" ? node.code : node.children.map(text).join("");
+  node.type === "text"
+    ? node.text
+    : node.type === "code"
+      ? node.code
+      : node.children.map(text).join("");
 
 // The same reply the browser test renders (tests/widget/test_frontend.py, MARKDOWN).
 const REPLY = `# Plan
@@ -63,7 +67,7 @@ test("a fenced code block keeps its text and language; an unclosed one is code s
     (n) => n.type === "code",
   );
   assert.deepEqual(streaming, [{ type: "code", code: "let a = 1;\nlet b", language: "js" }]);
-  const odd = walk(parseMarkdown("```py\"><x\nx\n```")).find((n) => n.type === "code");
+  const odd = walk(parseMarkdown('```py"><x\nx\n```')).find((n) => n.type === "code");
   assert.equal(odd?.type === "code" && odd.language, "pyx");
 });
 
@@ -104,7 +108,9 @@ test("raw HTML is text, never an element", () => {
       .filter((n): n is El => n.type === "element")
       .map((n) => n.tag);
     assert.ok(!tags.some((tag) => ["script", "img", "b"].includes(tag)), `${source}: ${tags}`);
-    assert.ok(text({ type: "element", tag: "root", attrs: {}, children: tree }).includes("alert(1)"));
+    assert.ok(
+      text({ type: "element", tag: "root", attrs: {}, children: tree }).includes("alert(1)"),
+    );
   }
 });
 
@@ -115,10 +121,18 @@ test("only allowed tags and attributes come out", () => {
       .filter((n): n is El => n.type === "element")
       .map((n) => n.tag),
   );
-  assert.deepEqual(
-    [...tags].sort(),
-    ["blockquote", "hr", "p", "s", "table", "tbody", "td", "th", "thead", "tr"],
-  );
+  assert.deepEqual([...tags].sort(), [
+    "blockquote",
+    "hr",
+    "p",
+    "s",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+  ]);
   const cells = elements(parseMarkdown(source), "td").map((cell) => cell.attrs);
   assert.deepEqual(cells, [{ style: "text-align:left" }, { style: "text-align:right" }]);
 });

@@ -21,13 +21,26 @@ const TIMELINE = {
       kind_word: "Video",
       name: "Main",
       segments: [
-        { start_s: 0, end_s: 4, kind: "video", label: "beach.jpg", thumb: "data:image/jpeg;base64,AA" },
+        {
+          start_s: 0,
+          end_s: 4,
+          kind: "video",
+          label: "beach.jpg",
+          thumb: "data:image/jpeg;base64,AA",
+        },
         { start_s: 4, end_s: 10, kind: "video", label: "hill.jpg", thumb: "javascript:alert(1)" },
       ],
     },
-    { kind: "audio", volume: 80, segments: [{ start_s: 0, end_s: 10, kind: "audio", media: "music" }] },
+    {
+      kind: "audio",
+      volume: 80,
+      segments: [{ start_s: 0, end_s: 10, kind: "audio", media: "music" }],
+    },
     null,
-    { kind: "text", segments: [{ start_s: "x" }, { start_s: 2, end_s: 1, kind: "weird", text: "Hi" }] },
+    {
+      kind: "text",
+      segments: [{ start_s: "x" }, { start_s: 2, end_s: 1, kind: "weird", text: "Hi" }],
+    },
   ],
 };
 

@@ -33,7 +33,9 @@ async function settle(): Promise<void> {
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => i);
 const types = (sent: Sent[]) => sent.map((s) => s.message.type);
 const chunks = (sent: Sent[]) =>
-  sent.filter((s) => s.message.type === "upload_chunk").map((s) => s.message as { seq: number; offset: number });
+  sent
+    .filter((s) => s.message.type === "upload_chunk")
+    .map((s) => s.message as { seq: number; offset: number });
 
 test("a file goes in chunks, never more than the window unacknowledged", async () => {
   const { uploads, sent } = queue();
@@ -77,7 +79,13 @@ test("files go one after another", async () => {
   const [a, b] = uploads.jobs;
   uploads.onAck({ type: "upload_ack", id: a?.id ?? "", received: 3, acked: [0] });
   await settle();
-  assert.deepEqual(types(sent), ["upload_begin", "upload_chunk", "upload_end", "upload_begin", "upload_chunk"]);
+  assert.deepEqual(types(sent), [
+    "upload_begin",
+    "upload_chunk",
+    "upload_end",
+    "upload_begin",
+    "upload_chunk",
+  ]);
   assert.equal((sent[3]?.message as { id: string }).id, b?.id);
 });
 

@@ -8,7 +8,11 @@ import { VideoReceiver } from "../src/shared/video/receiver";
 function receiver(token: number | null = 1) {
   const sent: VideoToKernel[] = [];
   let changes = 0;
-  const video = new VideoReceiver((m) => sent.push(m), () => (changes += 1), token);
+  const video = new VideoReceiver(
+    (m) => sent.push(m),
+    () => (changes += 1),
+    token,
+  );
   return { video, sent, changes: () => changes };
 }
 const chunk = (seq: number, last = false, token = 1): VideoChunk => ({
@@ -20,7 +24,7 @@ const chunk = (seq: number, last = false, token = 1): VideoChunk => ({
 });
 const piece = (...values: number[]) => Uint8Array.from(values);
 
-test("pieces in any order, once each, make the whole file; every piece is acknowledged", async () => {
+test("pieces in any order, once each, make the file; each piece is acknowledged", async () => {
   const { video, sent } = receiver();
   video.request(1, 6);
   video.request(1, 6); // a second view asks too: one request
@@ -56,7 +60,10 @@ test("an error fails the transfer, but a late one after the whole file changes n
   const failing = receiver();
   failing.video.request(1, 6);
   failing.video.onError({ type: "video_error", token: 1, message: "The file changed." });
-  assert.deepEqual([failing.video.transfer.state, failing.video.transfer.error], ["error", "The file changed."]);
+  assert.deepEqual(
+    [failing.video.transfer.state, failing.video.transfer.error],
+    ["error", "The file changed."],
+  );
 
   const whole = receiver();
   whole.video.request(1, 1);
@@ -77,13 +84,16 @@ test("a new token starts over; the same token changes nothing", () => {
 });
 
 test("messages and the trait are checked", () => {
-  assert.deepEqual(parseVideoMessage({ type: "video_chunk", token: 3, seq: "2", last: 1, size: "x" }), {
-    type: "video_chunk",
-    token: 3,
-    seq: 2,
-    last: true,
-    size: null,
-  });
+  assert.deepEqual(
+    parseVideoMessage({ type: "video_chunk", token: 3, seq: "2", last: 1, size: "x" }),
+    {
+      type: "video_chunk",
+      token: 3,
+      seq: 2,
+      last: true,
+      size: null,
+    },
+  );
   assert.deepEqual(parseVideoMessage({ type: "video_error", token: 3 }), {
     type: "video_error",
     token: 3,

@@ -14,7 +14,11 @@ export interface PlayerTraits {
 }
 
 /** Each trait and message type once (checked against protocol.json by a test). */
-export const PLAYER_TRAITS: Record<keyof PlayerTraits, true> = { video: true, error: true, width: true };
+export const PLAYER_TRAITS: Record<keyof PlayerTraits, true> = {
+  video: true,
+  error: true,
+  width: true,
+};
 export const PLAYER_TO_KERNEL: Record<VideoToKernel["type"], true> = {
   video_request: true,
   video_ack: true,

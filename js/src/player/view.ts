@@ -19,7 +19,10 @@ export class PlayerView {
     "data-testid": "nemo-player-error",
     hidden: true,
   });
-  private readonly name = h("span", { class: "nemo-player-name", "data-testid": "nemo-player-name" });
+  private readonly name = h("span", {
+    class: "nemo-player-name",
+    "data-testid": "nemo-player-name",
+  });
   private readonly details = h("span", {
     class: "nemo-player-details",
     "data-testid": "nemo-player-meta",
@@ -78,22 +81,26 @@ export class PlayerView {
       this.setStatus("No video.");
       return;
     }
-    this.source = new VideoSource(this.box, { ...video, token }, {
-      receiver: this.transport.receiver,
-      attrs: {
-        preload: "metadata",
-        "data-testid": "nemo-player-video",
-        "aria-label": video.name || "video",
+    this.source = new VideoSource(
+      this.box,
+      { ...video, token },
+      {
+        receiver: this.transport.receiver,
+        attrs: {
+          preload: "metadata",
+          "data-testid": "nemo-player-video",
+          "aria-label": video.name || "video",
+        },
+        hideUntilPlayable: true,
+        onLink: (href) => this.setLink(href),
+        onStatus: (status) => this.showStatus(status),
+        onMetadata: (element) => {
+          this.duration = element.duration;
+          this.updateDetails();
+        },
+        kernelRefusal: () => String(this.model.get("error") || ""),
       },
-      hideUntilPlayable: true,
-      onLink: (href) => this.setLink(href),
-      onStatus: (status) => this.showStatus(status),
-      onMetadata: (element) => {
-        this.duration = element.duration;
-        this.updateDetails();
-      },
-      kernelRefusal: () => String(this.model.get("error") || ""),
-    });
+    );
   }
 
   private showStatus(status: VideoStatus): void {

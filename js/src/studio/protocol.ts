@@ -65,7 +65,8 @@ export type ToKernel =
 
 // ----------------------------------------------------------------------------- kernel -> browser
 
-export type EventItem = { kind: "delta"; id: string; text: string } | { kind: "status"; text: string };
+export type EventItem =
+  { kind: "delta"; id: string; text: string } | { kind: "status"; text: string };
 export interface EventsMessage {
   type: "events";
   /** Grows by one per message; null when the kernel sent none (applied at once). */

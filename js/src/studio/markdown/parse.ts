@@ -70,7 +70,8 @@ function build(tokens: Token[], root: MdNode & { type: "element" }): void {
     const parent = stack[stack.length - 1];
     if (token.nesting === 1) {
       // Paragraphs of tight lists are hidden: their text sits right in the item.
-      const node = token.hidden || !TAGS.has(token.tag) ? element("") : element(token.tag, attrsOf(token));
+      const node =
+        token.hidden || !TAGS.has(token.tag) ? element("") : element(token.tag, attrsOf(token));
       if (token.tag === "a" && !node.attrs.href) node.tag = "";
       parent.children.push(node);
       stack.push(node);
@@ -82,7 +83,10 @@ function build(tokens: Token[], root: MdNode & { type: "element" }): void {
       const language = (token.info.trim().split(/\s+/)[0] ?? "").replace(/[^\w+-]/g, "");
       parent.children.push({ type: "code", code: token.content.replace(/\n$/, ""), language });
     } else if (token.type === "code_inline") {
-      parent.children.push({ ...element("code"), children: [{ type: "text", text: token.content }] });
+      parent.children.push({
+        ...element("code"),
+        children: [{ type: "text", text: token.content }],
+      });
     } else if (token.type === "softbreak" || token.type === "hardbreak") {
       parent.children.push(element("br"));
     } else if (token.type === "hr") {

@@ -76,7 +76,10 @@ export class Attachments {
       const sig = JSON.stringify([row.name, row.size, row.state, row.progress, row.error]);
       let record = this.chips.get(row.id);
       if (!record) {
-        record = { node: h("div", { class: "nemo-chip", "data-testid": "nemo-attachment" }), sig: "" };
+        record = {
+          node: h("div", { class: "nemo-chip", "data-testid": "nemo-attachment" }),
+          sig: "",
+        };
         this.chips.set(row.id, record);
       }
       if (record.sig !== sig) {
@@ -103,7 +106,9 @@ export class Attachments {
     node.className = `nemo-chip nemo-chip-${row.state}`;
     const file = row.job?.file;
     const iconThumb = () =>
-      h("span", { class: "nemo-chip-thumb nemo-chip-icon" }, [fileIcon(row.name, file?.type ?? "")]);
+      h("span", { class: "nemo-chip-thumb nemo-chip-icon" }, [
+        fileIcon(row.name, file?.type ?? ""),
+      ]);
     let thumb: HTMLElement = iconThumb();
     if (file && file.type.startsWith("image/")) {
       let url = this.thumbs.get(row.id);

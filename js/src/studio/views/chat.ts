@@ -69,7 +69,11 @@ export class ChatLog {
       const sig = this.signature(item);
       let record = this.items.get(item.id);
       if (!record) {
-        record = { node: h("div", { class: "nemo-item", "data-item-id": item.id }), sig: "", body: null };
+        record = {
+          node: h("div", { class: "nemo-item", "data-item-id": item.id }),
+          sig: "",
+          body: null,
+        };
         this.items.set(item.id, record);
       }
       if (record.sig !== sig) {
@@ -140,7 +144,8 @@ export class ChatLog {
       bubble.append(body);
       this.stampFirstText(bubble, item.id);
       if (item.stopped) bubble.append(h("div", { class: "nemo-note", text: "Stopped" }));
-      if (item.question) bubble.append(buildQuestion({ ...item, question: item.question }, this.questions));
+      if (item.question)
+        bubble.append(buildQuestion({ ...item, question: item.question }, this.questions));
       const copy = button("Copy", "Copy message", { class: "nemo-copy", title: "Copy message" });
       copy.addEventListener("click", () => {
         const current = readMessages(this.model).find((m) => m.id === item.id) ?? item;

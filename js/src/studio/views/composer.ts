@@ -30,7 +30,11 @@ export class Composer {
     "aria-label": "Message",
     "data-testid": "nemo-input",
   });
-  private readonly queuedLabel = h("span", { class: "nemo-queued", "aria-live": "polite", hidden: true });
+  private readonly queuedLabel = h("span", {
+    class: "nemo-queued",
+    "aria-live": "polite",
+    hidden: true,
+  });
   private readonly stopButton = button("■ Stop", "Stop the current reply", {
     class: "nemo-button nemo-stop",
     "data-testid": "nemo-stop",
@@ -79,7 +83,8 @@ export class Composer {
 
   render(): void {
     const busy = readFlag(this.model, "busy");
-    if (busy && !this.stopButton.isConnected) this.actions.insertBefore(this.stopButton, this.sendButton);
+    if (busy && !this.stopButton.isConnected)
+      this.actions.insertBefore(this.stopButton, this.sendButton);
     if (!busy && this.stopButton.isConnected) this.stopButton.remove();
     const queued = readNumber(this.model, "queued");
     this.queuedLabel.textContent = queued > 0 ? `${queued} queued` : "";
@@ -111,7 +116,9 @@ export class Composer {
   private onPaste(event: ClipboardEvent): void {
     const data = event.clipboardData;
     if (!data) return;
-    const files = [...(data.files || [])].filter((file) => /^(image|video|audio)\//.test(file.type));
+    const files = [...(data.files || [])].filter((file) =>
+      /^(image|video|audio)\//.test(file.type),
+    );
     if (!files.length) return;
     if (!data.getData("text/plain")) event.preventDefault(); // else the file name is pasted too
     this.hub.uploads.add(files);

@@ -27,7 +27,11 @@ export class ExportPanel {
     this.progress,
     this.progressLabel,
   ]);
-  private readonly exportError = h("div", { class: "nemo-export-error", role: "alert", hidden: true });
+  private readonly exportError = h("div", {
+    class: "nemo-export-error",
+    role: "alert",
+    hidden: true,
+  });
   private readonly videoBox = h("div", { class: "nemo-video-box" });
   private readonly videoStatus = h("div", { class: "nemo-video-status", hidden: true });
   // target=_blank: a cross-origin URL ignores `download`, and must not replace the notebook.
@@ -64,7 +68,9 @@ export class ExportPanel {
       // The export trait normally takes over; if the kernel never answers, allow a retry.
       setTimeout(() => this.el.isConnected && this.renderExport(), EXPORT_RETRY_MS);
     });
-    cleanup.add(hub.changes.subscribe((change) => change.topic === "video" && this.source?.update()));
+    cleanup.add(
+      hub.changes.subscribe((change) => change.topic === "video" && this.source?.update()),
+    );
     cleanup.add(() => this.teardownVideo());
   }
 
@@ -102,16 +108,20 @@ export class ExportPanel {
     this.download.textContent = `Download ${name}`;
     this.videoSize.textContent = formatBytes(video.size);
     this.showStatus({ kind: "none" });
-    this.source = new VideoSource(this.videoBox, { ...video, token }, {
-      receiver: this.hub.video,
-      attrs: { preload: "auto", "data-testid": "nemo-video", "aria-label": "Exported video" },
-      hideUntilPlayable: false,
-      onLink: (href) => {
-        if (href) this.download.href = href;
-        else this.download.removeAttribute("href");
+    this.source = new VideoSource(
+      this.videoBox,
+      { ...video, token },
+      {
+        receiver: this.hub.video,
+        attrs: { preload: "auto", "data-testid": "nemo-video", "aria-label": "Exported video" },
+        hideUntilPlayable: false,
+        onLink: (href) => {
+          if (href) this.download.href = href;
+          else this.download.removeAttribute("href");
+        },
+        onStatus: (status) => this.showStatus(status),
       },
-      onStatus: (status) => this.showStatus(status),
-    });
+    );
   }
 
   private showStatus(status: VideoStatus): void {

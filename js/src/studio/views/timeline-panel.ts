@@ -13,7 +13,10 @@ export class TimelinePanel {
   private readonly meta = h("span", { class: "nemo-panel-meta" });
   private readonly timelineToggle: HTMLButtonElement;
   private readonly tableToggle: HTMLButtonElement;
-  private readonly timelineView = h("div", { class: "nemo-timeline", "data-testid": "nemo-timeline" });
+  private readonly timelineView = h("div", {
+    class: "nemo-timeline",
+    "data-testid": "nemo-timeline",
+  });
   private readonly tableView = h("div", { class: "nemo-table-wrap", hidden: true });
   private mode: Mode = "timeline";
 
