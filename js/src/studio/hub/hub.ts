@@ -1,7 +1,7 @@
 // The transport of one studio model, shared by all of its views: it listens to the model once,
 // applies the kernel's messages (events, uploads, video) and tells views what changed.
 import { toByteList } from "../../shared/bytes";
-import { type AnyModel, Emitter, ModelListeners } from "../../shared/model";
+import { type AnyModel, asRecord, Emitter, ModelListeners } from "../../shared/model";
 import { readVideoTrait } from "../../shared/video/protocol";
 import { VideoReceiver } from "../../shared/video/receiver";
 import { parseMessage, type ToKernel } from "../protocol";
@@ -94,10 +94,10 @@ export class Hub {
   }
 
   private onMessage(content: unknown, buffers: unknown): void {
-    if (this.disposed) return;
+    if (this.disposed || !asRecord(content)) return;
+    this.poller.heard();
     const message = parseMessage(content);
     if (!message) return;
-    this.poller.heard();
     switch (message.type) {
       case "events":
         this.events.receive(message);
