@@ -66,7 +66,9 @@ def test_module_has_no_imports_and_the_right_exports() -> None:
     assert not re.search(r"^\s*import[\s({*]", source, re.MULTILINE)
     assert "import(" not in source
     assert not re.search(r"\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write", source)
-    assert re.search(r"^export default \{ initialize, render \};$", source, re.MULTILINE)
+    # The only export is the default one: a factory anywidget calls once per model for
+    # {initialize, render} (issue 17; the harness page calls it the same way).
+    assert re.search(r"export\s*\{\s*\w+ as default\s*\};\s*$", source)
 
 
 def test_every_css_rule_is_scoped_under_the_root_class() -> None:

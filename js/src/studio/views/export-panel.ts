@@ -1,0 +1,143 @@
+// Export: the button, render progress, the error, and the exported video with its download.
+import { button, Disposer, h } from "../../shared/dom";
+import { formatBytes } from "../../shared/format";
+import type { AnyModel } from "../../shared/model";
+import { readVideoTrait } from "../../shared/video/protocol";
+import { type VideoStatus, VideoSource } from "../../shared/video/source";
+import type { Hub } from "../hub/hub";
+import { readTimeline } from "../timeline/layout";
+import { readExport } from "../traits";
+
+const EXPORT_RETRY_MS = 3000; // the kernel never answered: allow another try
+
+export class ExportPanel {
+  readonly el: HTMLElement;
+  private readonly exportButton = button("Export video", "Export the video", {
+    class: "nemo-button nemo-primary",
+    "data-testid": "nemo-export",
+  });
+  private readonly progress = h("progress", {
+    max: "100",
+    value: "0",
+    "data-testid": "nemo-progress",
+    "aria-label": "Export progress",
+  });
+  private readonly progressLabel = h("span", { class: "nemo-progress-label" });
+  private readonly progressWrap = h("div", { class: "nemo-progress-wrap", hidden: true }, [
+    this.progress,
+    this.progressLabel,
+  ]);
+  private readonly exportError = h("div", {
+    class: "nemo-export-error",
+    role: "alert",
+    hidden: true,
+  });
+  private readonly videoBox = h("div", { class: "nemo-video-box" });
+  private readonly videoStatus = h("div", { class: "nemo-video-status", hidden: true });
+  // target=_blank: a cross-origin URL ignores `download`, and must not replace the notebook.
+  private readonly download = h("a", {
+    class: "nemo-download",
+    "data-testid": "nemo-download",
+    target: "_blank",
+    rel: "noopener noreferrer",
+    text: "Download",
+  });
+  private readonly videoSize = h("span", { class: "nemo-video-size" });
+  private readonly videoWrap = h("div", { class: "nemo-video-wrap", hidden: true }, [
+    this.videoBox,
+    this.videoStatus,
+    h("div", { class: "nemo-video-meta" }, [this.download, this.videoSize]),
+  ]);
+  private source: VideoSource | null = null;
+  /** the token shown (null: none) */
+  private token: number | null = null;
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly hub: Hub,
+    cleanup: Disposer,
+  ) {
+    this.el = h("section", { class: "nemo-panel nemo-exportbar", "aria-label": "Export" }, [
+      h("div", { class: "nemo-export-row" }, [this.exportButton, this.progressWrap]),
+      this.exportError,
+      this.videoWrap,
+    ]);
+    cleanup.on(this.exportButton, "click", () => {
+      this.exportButton.setAttribute("disabled", "");
+      hub.send({ type: "export" });
+      // The export trait normally takes over; if the kernel never answers, allow a retry.
+      setTimeout(() => this.el.isConnected && this.renderExport(), EXPORT_RETRY_MS);
+    });
+    cleanup.add(
+      hub.changes.subscribe((change) => change.topic === "video" && this.source?.update()),
+    );
+    cleanup.add(() => this.teardownVideo());
+  }
+
+  renderExport(): void {
+    const state = readExport(this.model);
+    const running = state.state === "rendering" || state.state === "downloading";
+    const ready = readTimeline(this.model.get("timeline")).readyForExport;
+    this.exportButton.toggleAttribute("disabled", !ready || running);
+    this.exportButton.textContent = running ? "Exporting…" : "Export video";
+    this.progressWrap.hidden = !running;
+    if (running) {
+      const percent = Math.max(0, Math.min(100, state.progress));
+      this.progress.value = percent;
+      this.progressLabel.textContent =
+        state.state === "rendering" ? `Rendering ${Math.round(percent)}%` : "Downloading…";
+    }
+    const error = state.state === "error" ? (state.error ?? "The export failed.") : "";
+    this.exportError.textContent = error;
+    this.exportError.hidden = !error;
+  }
+
+  renderVideo(): void {
+    const video = readVideoTrait(this.model.get("video"));
+    if (video.token === this.token) return;
+    this.teardownVideo();
+    const token = video.token;
+    this.token = token;
+    if (token == null) {
+      this.videoWrap.hidden = true;
+      return;
+    }
+    this.videoWrap.hidden = false;
+    const name = video.name || "video.mp4";
+    this.download.download = name;
+    this.download.textContent = `Download ${name}`;
+    this.videoSize.textContent = formatBytes(video.size);
+    this.showStatus({ kind: "none" });
+    this.source = new VideoSource(
+      this.videoBox,
+      { ...video, token },
+      {
+        receiver: this.hub.video,
+        attrs: { preload: "auto", "data-testid": "nemo-video", "aria-label": "Exported video" },
+        hideUntilPlayable: false,
+        onLink: (href) => {
+          if (href) this.download.href = href;
+          else this.download.removeAttribute("href");
+        },
+        onStatus: (status) => this.showStatus(status),
+      },
+    );
+  }
+
+  private showStatus(status: VideoStatus): void {
+    let text = "";
+    if (status.kind === "loading") text = `Loading the video from the notebook… ${status.percent}%`;
+    else if (status.kind === "unplayable") {
+      text = "This browser cannot play the video here. Use the download link.";
+    } else if (status.kind === "failed") text = status.message || "The video could not be loaded.";
+    this.videoStatus.textContent = text;
+    this.videoStatus.hidden = !text;
+  }
+
+  private teardownVideo(): void {
+    this.source?.dispose();
+    this.source = null;
+    this.token = null;
+    this.download.removeAttribute("href");
+  }
+}
