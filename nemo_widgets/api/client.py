@@ -396,6 +396,10 @@ class AsyncNemoClient:
                 if not isinstance(event, Heartbeat):
                     last_activity = loop.time()
                 yield event
+            if parser.finished:
+                # "done" (or ADK's turnComplete) ends the turn even if the server keeps the
+                # connection open; chat() then closes it (docs/protocol.md#stream-end).
+                return
         for event in parser.close():
             yield event
 

@@ -87,6 +87,15 @@ class Unknown:
     raw: Any
 
 
+@dataclass(frozen=True)
+class TurnEnd:
+    """The server says the turn is over (docs/protocol.md#stream-end), connection open or not.
+
+    Internal to the parser: :class:`ChatStreamParser` swallows it and sets ``finished``, so
+    ``chat()`` stops reading at once instead of waiting for the connection to close.
+    """
+
+
 # Recovery after a dropped stream (NEMO_API.md §3.7). The turn is never sent again: the
 # client watches the session state instead and reports what it sees.
 
@@ -129,13 +138,17 @@ ChatEvent = (
 )
 
 _HEARTBEAT_TYPES = {"heartbeat", "ping", "keepalive", "keep-alive", "pong"}
+# The typed end of a turn: ``done`` in the withdrawn reference and gateway B's WebSocket.
+_END_TYPES = {"done"}
+# ADK's live-mode status saying more model turns follow a ``turnComplete``.
+_ADK_STILL_WORKING = "IN_PROGRESS"
 _TOOL_CALL_TYPES = {"tool_call", "tool_start", "toolcall_start", "function_call"}
 _TOOL_RESULT_TYPES = {"tool_result", "tool_end", "toolcall_end", "function_response"}
 _QUESTION_TOOL = "ask_question"
 _OLD_ADK_ERROR = re.compile(r'^\s*\{\s*"error"\s*:\s*"(.*)"\s*\}\s*$', re.DOTALL)
 
 
-def parse_payload(payload: str) -> list[ChatEvent]:
+def parse_payload(payload: str) -> list[ChatEvent | TurnEnd]:
     """Classify the data of one SSE event (its ``data:`` lines joined by newlines)."""
     stripped = payload.strip()
     if not stripped or stripped.lower() in _HEARTBEAT_TYPES:
@@ -162,7 +175,15 @@ def _classify_invalid_json(payload: str) -> ChatEvent:
     return StreamError(match.group(1) if match else payload, {"raw": payload})
 
 
-def _classify(obj: dict[str, Any]) -> list[ChatEvent]:
+def _classify(obj: dict[str, Any]) -> list[ChatEvent | TurnEnd]:
+    kind = obj.get("type")
+    if isinstance(kind, str) and kind.lower() in _END_TYPES:
+        return [TurnEnd()]
+    events = _classify_content(obj)
+    return [*events, TurnEnd()] if _adk_turn_complete(obj) else events
+
+
+def _classify_content(obj: dict[str, Any]) -> list[ChatEvent]:
     content = obj.get("content")
     if isinstance(content, dict) and isinstance(content.get("parts"), list):
         events = _adk_parts(obj, content)
@@ -177,6 +198,15 @@ def _classify(obj: dict[str, Any]) -> list[ChatEvent]:
     if "error" in obj:
         return [_error_event(obj)]
     return [Unknown(obj)]
+
+
+def _adk_turn_complete(event: dict[str, Any]) -> bool:
+    """ADK's ``turnComplete: true`` ends the turn unless ``interactionStatus`` says more
+    model turns follow (ADK's own rule, ``LlmResponse.interaction_status``)."""
+    if _get(event, "turnComplete", "turn_complete") is not True:
+        return False
+    status = _get(event, "interactionStatus", "interaction_status")
+    return not (isinstance(status, str) and status.upper() == _ADK_STILL_WORKING)
 
 
 def _get(obj: dict[str, Any], *keys: str) -> Any:
@@ -289,8 +319,12 @@ class ChatStreamParser:
         self._on_payload = on_payload
         self._texts_seen: set[str] = set()
         self._deltas_pending = False
+        #: True once the server said the turn is over; later bytes are ignored.
+        self.finished = False
 
     def feed(self, chunk: bytes) -> list[ChatEvent]:
+        if self.finished:
+            return []
         text = self._buffer + self._utf8.decode(chunk)
         # A trailing "\r" may be the first half of "\r\n": keep it for the next chunk.
         cut = len(text) - 1 if text.endswith("\r") else len(text)
@@ -304,6 +338,8 @@ class ChatStreamParser:
 
     def close(self) -> list[ChatEvent]:
         """End of the body: an event without its closing blank line still counts."""
+        if self.finished:
+            return []
         rest = self._buffer + self._utf8.decode(b"", final=True)
         self._buffer = ""
         lines = _LINE_END.split(rest) if rest else []
@@ -312,6 +348,8 @@ class ChatStreamParser:
     def _lines(self, lines: list[str]) -> list[ChatEvent]:
         events: list[ChatEvent] = []
         for line in lines:
+            if self.finished:
+                break
             if not line:
                 if self._data is not None:
                     payload = "\n".join(self._data)
@@ -331,9 +369,13 @@ class ChatStreamParser:
                     self._data_size += len(value)
         return events
 
-    def _dedupe(self, events: list[ChatEvent]) -> list[ChatEvent]:
+    def _dedupe(self, events: list[ChatEvent | TurnEnd]) -> list[ChatEvent]:
         kept: list[ChatEvent] = []
         for event in events:
+            if isinstance(event, TurnEnd):
+                self.finished = True
+                self._buffer, self._data, self._data_size = "", None, 0
+                break
             if isinstance(event, TextDelta):
                 self._deltas_pending = True
             elif isinstance(event, Text):

@@ -445,6 +445,18 @@ async def test_whole_turn_is_capped(server):
             await collect(nemo.chat(session.session_id, "hi", streaming=True))
 
 
+async def test_done_ends_the_turn_while_the_connection_stays_open(server, client):
+    session = await client.create_session()
+    server.script_turn(
+        fs.data(fs.adk_text("Finished.")),
+        fs.data({"type": "done"}),
+        fs.sleep(FAST.heartbeat_timeout * 2),  # without the rule: StreamTimeout, or the text below
+        fs.data(fs.adk_text("never read")),
+    )
+    events = await collect(client.chat(session.session_id, "hi"))
+    assert events == [Text("Finished.")]
+
+
 async def test_stopping_the_iteration_closes_the_stream(server, client):
     session = await client.create_session()
     server.script_turn(

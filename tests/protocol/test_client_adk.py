@@ -6,6 +6,8 @@ The agent's text must come out exactly once, whether ADK streams partial chunks 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from nemo_widgets import AsyncNemoClient
@@ -94,3 +96,15 @@ async def test_llm_agent_partial_and_final_share_an_id(nemo, adk_server, streami
 async def test_unknown_session_is_session_not_found(nemo):
     with pytest.raises(SessionNotFound):
         _ = [event async for event in nemo.chat("no-such-session", "hello")]
+
+
+async def test_turn_complete_ends_the_turn_while_the_stream_stays_open(nemo, adk_server):
+    # ADK writes turn_complete as "turnComplete"; the agent then holds the stream open for
+    # 30 s before one more text. The turn must end at once: the late text is never read.
+    session_id = adk_server.create_session(scripts.AGENT_APP)
+    events = nemo.chat(session_id, "finished")
+    first = await events.__anext__()
+    assert first == Text(scripts.FINISHED_TEXT)
+    with pytest.raises(StopAsyncIteration):
+        await asyncio.wait_for(events.__anext__(), scripts.FINISHED_HOLD / 3)
+    assert '"turnComplete":true' in nemo.raw_events[-1].replace(" ", "")

@@ -19,6 +19,7 @@ from nemo_widgets.api.events import (
     TextDelta,
     ToolCall,
     ToolResult,
+    TurnEnd,
     Unknown,
     parse_payload,
 )
@@ -155,9 +156,42 @@ def test_typed_events(payload, expected):
     assert parse_payload(json.dumps(payload)) == [expected]
 
 
-@pytest.mark.parametrize("kind", ["done", "thinking_start", "session_ready", "warming_up"])
+@pytest.mark.parametrize("kind", ["thinking_start", "session_ready", "warming_up"])
 def test_other_typed_events_are_unknown(kind):
     assert kinds(parse_payload(json.dumps({"type": kind}))) == ["Unknown"]
+
+
+# -- the end of a turn (docs/protocol.md#stream-end) --------------------------------------------
+
+
+@pytest.mark.parametrize("payload", [{"type": "done"}, {"type": "DONE", "reason": "stop"}])
+def test_typed_done_ends_the_turn(payload):
+    assert parse_payload(json.dumps(payload)) == [TurnEnd()]
+
+
+@pytest.mark.parametrize("key", ["turnComplete", "turn_complete"])
+def test_adk_turn_complete_ends_the_turn_after_its_content(key):
+    assert parse_payload(adk([{"text": "Bye"}], **{key: True})) == [Text("Bye"), TurnEnd()]
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "in_progress"])
+def test_adk_turn_complete_with_more_turns_to_come_does_not_end_it(status):
+    payload = adk([{"text": "a"}], turnComplete=True, interactionStatus=status)
+    assert parse_payload(payload) == [Text("a")]
+
+
+@pytest.mark.parametrize("payload", [adk([{"text": "a"}], turnComplete=False), adk([])])
+def test_other_adk_events_do_not_end_the_turn(payload):
+    assert TurnEnd() not in parse_payload(payload)
+
+
+def test_the_parser_stops_at_the_end_of_the_turn():
+    parser = ChatStreamParser()
+    first = b'data: {"type":"text","content":"hi"}\n\ndata: {"type":"done"}\n\ndata: {"type":'
+    assert parser.feed(first) == [Text("hi")]
+    assert parser.finished
+    assert parser.feed(b'"text","content":"late"}\n\n') == []
+    assert parser.close() == []
 
 
 @pytest.mark.parametrize("payload", ["", "   ", "heartbeat", "ping"])

@@ -37,9 +37,10 @@ ERROR: Final = "error"
 ERRUTF: Final = "errutf"
 ERRCODE: Final = "errcode"
 UNICODE: Final = "unicode"
+FINISHED: Final = "finished"
 
 #: Every keyword that selects a script (``default`` is also what any other text gets).
-SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE)
+SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE, FINISHED)
 
 # -------------------------------------------------------------- nemo_agent: the scripts
 
@@ -77,6 +78,12 @@ ERRCODE_FINISH_REASON: Final = "SAFETY"
 # unicode: accents, a double quote, newlines and an astral-plane emoji.
 UNICODE_CHUNKS: Final = ('Héllo "wörld" ', "line1\nline2\n\n", "emoji 🚀 done")
 UNICODE_TEXT: Final = "".join(UNICODE_CHUNKS)
+
+# finished: a text event marked turn_complete, then the stream stays open for FINISHED_HOLD
+# seconds before a text the client must never see (it ended the turn at turn_complete).
+FINISHED_TEXT: Final = "All done."
+FINISHED_HOLD: Final = 30.0
+FINISHED_LATE_TEXT: Final = "too late"
 
 # ------------------------------------------------------------ nemo_llm_agent: ScriptedLlm
 
