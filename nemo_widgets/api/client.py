@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -161,22 +162,33 @@ class AsyncNemoClient:
         return session
 
     async def claim_link(self, session: Session) -> str:
-        """A link that opens the project in NemoVideo's web app; it holds no token (§2.3)."""
+        """A link that opens the project in NemoVideo's web app; it never holds the API token.
+
+        The claim-token link (``/workspace/claim?ct=…``) when the server issues a claim token,
+        otherwise the task link of the newer official skills
+        (``/workspace/task/<task_id>?session=<session_id>``), which needs a browser signed in
+        to NemoVideo (docs/protocol.md#claim-links).
+        """
         if not session.task_id:
             raise ValueError(
                 "claim_link() needs the Session from create_session(), with its task_id"
             )
-        data = await self._call(
-            "POST",
-            "/api/auth/claim-token",
-            json={"task_id": session.task_id, "session_id": session.session_id},
-        )
-        claim_token = (data or {}).get("claim_token") if isinstance(data, dict) else None
-        if not claim_token:
-            raise NemoError("The server returned no claim token; open nemovideo.com instead.")
-        return str(
-            httpx.URL(f"{self.settings.web_url}/workspace/claim", params={"ct": claim_token})
-        )
+        web = self.settings.web_url
+        try:
+            data = await self._call(
+                "POST",
+                "/api/auth/claim-token",
+                json={"task_id": session.task_id, "session_id": session.session_id},
+            )
+        except NemoError as exc:
+            logger.info("no claim token (%s); linking to the task instead", exc)
+            data = None
+        claim = data.get("claim_token") if isinstance(data, dict) else None
+        # A claim token that is (or holds) an API token must never reach a URL.
+        if isinstance(claim, str) and claim and claim == self._redact(claim):
+            return str(httpx.URL(f"{web}/workspace/claim", params={"ct": claim}))
+        task = httpx.URL(f"{web}/workspace/task/").join(quote(session.task_id, safe=""))
+        return str(task.copy_merge_params({"session": session.session_id}))
 
     async def credits(self) -> Credits:
         """The credit balance (§2.6)."""

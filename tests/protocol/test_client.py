@@ -554,6 +554,36 @@ async def test_claim_link_holds_no_token(server, client):
     }
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        {"status": 404, "code": 404, "message": "no such endpoint"},  # the call was retired
+        {"status": 403, "body": {"message": "claim tokens are disabled"}},
+        {"status": 500},
+        {"body": {"code": 0, "data": {}}},  # answered, but without a claim token
+    ],
+)
+async def test_claim_link_falls_back_to_the_task_link(server, client, refusal):
+    session = await client.create_session()
+    server.inject("POST", "/api/auth/claim-token", **refusal)
+    link = await client.claim_link(session)
+    assert link == (
+        f"https://nemovideo.com/workspace/task/{session.task_id}?session={session.session_id}"
+    )
+
+
+async def test_a_claim_token_that_is_the_api_token_never_goes_into_the_link(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, web_url="http://web", timings=FAST) as c:
+        session = await c.create_session()
+        for leaked in (fs.TEST_TOKEN, "nmv_usr_other", f"x{fs.TEST_TOKEN}"):
+            server.inject(
+                "POST", "/api/auth/claim-token", body={"code": 0, "data": {"claim_token": leaked}}
+            )
+            link = await c.claim_link(session)
+            assert link.startswith(f"http://web/workspace/task/{session.task_id}?session=")
+            assert "nmv_" not in link
+
+
 # -- render (§5) -------------------------------------------------------------------------------
 
 
