@@ -27,6 +27,7 @@ import tempfile
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -156,7 +157,12 @@ class AsyncNemoClient:
             f"/api/tasks/me/with-session/{APP_NAME}",
             json={"task_name": task_name, "language": language},
         )
-        session = Session.from_data(data)
+        try:
+            session = Session.from_data(data)
+        except ValueError as exc:  # its message quotes the answer, which may echo the token
+            raise NemoError(
+                f"{self._redact(str(exc))}. Try again; if it persists, check NEMO_API_URL."
+            ) from None
         if session.user_id and self.uses_anonymous_token:
             self._anonymous_user_id = self._anonymous_user_id or session.user_id
         return session
@@ -267,8 +273,9 @@ class AsyncNemoClient:
             try:
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     # A 2xx JSON answer instead of a stream: nothing to show, nothing hidden.
-                    self.raw_events.append(response.text)
-                    yield Unknown(response.text)
+                    answer = self._redact(response.text)
+                    self.raw_events.append(answer)
+                    yield Unknown(answer)
                     return
                 async for event in self._read_turn(response):
                     yield event
@@ -315,7 +322,9 @@ class AsyncNemoClient:
     async def render_status(self, render_id: str) -> RenderJob:
         """One poll of an export (§5.2); transient failures are retried on the same id."""
         data = await self._call("GET", f"/api/render/proxy/lambda/{render_id}")
-        return RenderJob.from_data(data, fallback_id=render_id)
+        job = RenderJob.from_data(data, fallback_id=render_id)
+        # The server's error text is shown to people: it must not carry the token.
+        return job if job.error is None else replace(job, error=self._redact(job.error))
 
     async def cancel_render(self, render_id: str) -> None:
         """Ask the server to cancel a pending export (documented only in an older note)."""
@@ -349,7 +358,7 @@ class AsyncNemoClient:
                     if inspect.isawaitable(result):
                         await result
                 if job.failed:
-                    reason = f": {job.error}" if job.error else ""
+                    reason = f": {self._redact(job.error)}" if job.error else ""
                     raise RenderFailed(
                         f"The export failed on the server{reason}. Try exporting again."
                     )
@@ -391,7 +400,7 @@ class AsyncNemoClient:
         t = self.settings.timings
         loop = asyncio.get_running_loop()
         started = last_activity = loop.time()
-        parser = ChatStreamParser(on_payload=self.raw_events.append)
+        parser = ChatStreamParser(on_payload=lambda raw: self.raw_events.append(self._redact(raw)))
         chunks = response.aiter_bytes()
         while True:
             turn_left = started + t.turn_timeout - loop.time()
@@ -407,13 +416,28 @@ class AsyncNemoClient:
             for event in parser.feed(chunk):
                 if not isinstance(event, Heartbeat):
                     last_activity = loop.time()
-                yield event
+                yield self._redacted_event(event)
             if parser.finished:
                 # "done" (or ADK's turnComplete) ends the turn even if the server keeps the
                 # connection open; chat() then closes it (docs/protocol.md#stream-end).
                 return
         for event in parser.close():
-            yield event
+            yield self._redacted_event(event)
+
+    def _redacted_event(self, event: ChatEvent) -> ChatEvent:
+        """A server's error inside the stream is shown to people: never with the token."""
+        if not isinstance(event, StreamError):
+            return event
+        return StreamError(self._redact(event.message), self._redact_data(event.details))
+
+    def _redact_data(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact(value)
+        if isinstance(value, dict):
+            return {key: self._redact_data(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._redact_data(item) for item in value]
+        return value
 
     def _turn_timeout(self, whole_turn: bool) -> StreamTimeout:
         t = self.settings.timings
@@ -548,6 +572,7 @@ class AsyncNemoClient:
         )
 
     def _redact(self, text: str) -> str:
+        """``text`` without the token in use, the configured one, or anything token-shaped."""
         return redact(text, self._token, self.settings.token)
 
     def _unreachable(self, exc: httpx.TransportError) -> ServerError:
@@ -561,7 +586,7 @@ class AsyncNemoClient:
         t = self.settings.timings
         ceiling = min(t.backoff_max, t.backoff_initial * 2 ** (failures - 1))
         delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
-        logger.info("retry %d in %.2f s after: %s", failures, delay, reason)
+        logger.info("retry %d in %.2f s after: %s", failures, delay, self._redact(str(reason)))
         await asyncio.sleep(delay)
 
     def _rate_limit_wait(self, retry_after: float | None) -> float:
@@ -639,7 +664,9 @@ class AsyncNemoClient:
             # Some servers answer the download endpoint with JSON that points at the file.
             job = RenderJob.from_data(data, fallback_id=target.stem)
             if not job.output_url or job.output_url == url:
-                raise NemoError(f"The server sent no video at {url}. Try the export again.")
+                raise NemoError(
+                    f"The server sent no video at {self._redact(url)}. Try the export again."
+                )
             return await self._download_to(job.output_url, target)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         try:
