@@ -69,6 +69,14 @@ APP_NAME = "nemo_agent"
 # Errors after which the request cannot have reached the server, so sending it again is safe.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _DOWNLOAD_CHUNK = 1024 * 1024
+_ENGINE_NAME = "nemo-widgets"  # what the local engine answers at /api/engine/info
+# Said once before the first export from a server other than the local engine on an anonymous
+# token (docs/protocol.md#exports-on-anonymous-tokens).
+EXPORT_NOTICE = (
+    "Note: this export runs on an anonymous NemoVideo token, and anonymous tokens have no "
+    "'render' scope, so the cloud may refuse it. If it does: register at {web}/register, "
+    "create a token under Settings -> API Tokens, set NEMO_TOKEN to it and export again."
+)
 
 ProgressCallback = Callable[[RenderJob], Any]
 
@@ -117,6 +125,8 @@ class AsyncNemoClient:
         self._anonymous_user_id: str | None = None
         self._token_lock: asyncio.Lock | None = None
         self._tokens = TokenCache(self.settings.config_dir)
+        self._local_engine: bool | None = None  # known after is_local_engine()
+        self._export_notice_given = False
         #: The raw data of the latest ``/run_sse`` events, for pinning down the wire format.
         self.raw_events: deque[str] = deque(maxlen=500)
 
@@ -147,6 +157,36 @@ class AsyncNemoClient:
     @property
     def uses_anonymous_token(self) -> bool:
         return self.settings.token is None
+
+    async def is_local_engine(self) -> bool:
+        """Whether the server is nemo-widgets' own engine: this process's, or another one
+        (``nemo-widgets serve``), which says so at ``/api/engine/info``. Asked once."""
+        if self._local_engine is None:
+            kind = self.settings.backend_kind
+            if kind != "server":
+                self._local_engine = kind == "local"
+            else:
+                try:
+                    info = await self._call("GET", "/api/engine/info")
+                except ServerError:
+                    raise  # unreachable or failing: undecided, and the caller's call would fail
+                except NemoError:  # refused (an unknown path): another server
+                    info = None
+                self._local_engine = isinstance(info, dict) and info.get("engine") == _ENGINE_NAME
+        return self._local_engine
+
+    async def export_notice(self) -> str | None:
+        """What to tell the person once, before their first export on an anonymous token from
+        a server that is not the local engine: the cloud may want a signed-in token.
+
+        ``None`` afterwards, with a token of one's own, or on the local engine.
+        """
+        if self._export_notice_given or not self.uses_anonymous_token:
+            return None
+        if await self.is_local_engine():
+            return None
+        self._export_notice_given = True
+        return EXPORT_NOTICE.format(web=self.settings.web_url)
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -299,6 +339,9 @@ class AsyncNemoClient:
                 "The timeline is empty, so there is nothing to export yet: ask the agent to "
                 "build the video first (for example 'turn these images into a video')."
             )
+        notice = await self.export_notice()
+        if notice:
+            logger.warning(notice)  # not taken by an app that shows it itself
         for attempt in (1, 2):
             render_id = f"render_{uuid.uuid4().hex}"
             body = {
@@ -569,6 +612,7 @@ class AsyncNemoClient:
             web_url=self.settings.web_url,
             anonymous_user_id=self._anonymous_user_id if self.uses_anonymous_token else None,
             redact=self._redact,
+            anonymous=self.uses_anonymous_token,
         )
 
     def _redact(self, text: str) -> str:

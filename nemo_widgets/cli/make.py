@@ -96,6 +96,9 @@ def _output_target(output: Path | None, *, overwrite: bool) -> Path:
 async def _make(args: argparse.Namespace, output: Path, progress: Progress) -> MadeVideo:
     async with AsyncNemoClient(base_url=CLOUD_API_URL if args.cloud else None) as client:
         progress.note(f"Using the {client.backend}")
+        notice = await client.export_notice()
+        if notice:  # shown even with --quiet: it explains a refusal at the end
+            print(notice, file=sys.stderr, flush=True)
         return await make_video(
             client,
             args.photos,

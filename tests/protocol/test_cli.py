@@ -31,3 +31,24 @@ def test_a_refused_token_is_one_line_and_exit_3(monkeypatch, capsys, server):
     err = capsys.readouterr().err
     assert err.startswith("error: The NemoVideo token was refused")
     assert "Traceback" not in err and "nmv_usr_wrong" not in err
+
+
+def test_make_on_an_anonymous_token_warns_first_then_says_how_to_get_a_token(
+    monkeypatch, capsys, server, photos, tmp_path
+):
+    monkeypatch.setenv("NEMO_API_URL", server.url)
+    draft = {"d": 3000, "t": [{"tt": 0, "sg": [{"st": 0, "d": 3000}]}]}
+    server.script_turn(fs.update_draft(draft), fs.data(fs.adk_text("Made it.")))
+    server.inject(
+        "POST", "/api/render/proxy/lambda", status=402, body={"message": "export requires account"}
+    )
+    args = ["make", *map(str, photos), "--prompt", "a video", "-o", str(tmp_path), "--quiet"]
+    assert main(args) == 3  # an account problem
+    err = capsys.readouterr().err
+    notice, error = err.index("anonymous NemoVideo token"), err.index("error: Export was refused")
+    assert notice < error, "the notice comes before the export"
+    [user] = {s["user_id"] for s in server.sessions.values()}
+    after = err[error:]
+    for step in (f"/register?bind={user}", "Settings -> API Tokens", "NEMO_TOKEN"):
+        assert step in after
+    assert "Traceback" not in err

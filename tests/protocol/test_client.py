@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from nemo_widgets import AsyncNemoClient
+from nemo_widgets import AsyncNemoClient, config
 from nemo_widgets.api import (
     AuthError,
     ExportBlocked,
@@ -201,6 +201,59 @@ async def test_http_402_on_export_is_a_plan_problem_not_credits(server, client):
     with pytest.raises(ExportBlocked, match="plan restriction, not a lack of credits"):
         await client.start_render(session.session_id, DRAFT)
     assert len(server.requests_to("POST", "/api/render")) == 1, "402 is deterministic: no retry"
+
+
+async def test_http_402_on_an_anonymous_token_says_how_to_get_one_that_exports(server, client):
+    session = await client.create_session()
+    server.inject(
+        "POST", "/api/render/proxy/lambda", status=402, body={"message": "export requires account"}
+    )
+    with pytest.raises(ExportBlocked) as caught:
+        await client.start_render(session.session_id, DRAFT)
+    message = str(caught.value)
+    register = f"https://nemovideo.com/register?bind={session.user_id}"
+    assert caught.value.link == register
+    steps = [register, "Settings -> API Tokens", "NEMO_TOKEN", "export again"]
+    assert [message.find(step) for step in steps] == sorted(message.find(s) for s in steps)
+    assert all(step in message for step in steps)
+
+
+async def test_http_402_on_a_token_of_ones_own_points_at_its_scope(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        server.inject("POST", "/api/render/proxy/lambda", status=402, body={"message": "no"})
+        with pytest.raises(ExportBlocked, match="'render' scope") as caught:
+            await nemo.start_render(session.session_id, DRAFT)
+    assert "register" not in str(caught.value)
+    assert caught.value.link == "https://nemovideo.com/dashboard/billing"
+
+
+async def test_an_anonymous_user_is_told_once_before_the_first_export(server, client, caplog):
+    session = await client.create_session()
+    caplog.set_level(logging.WARNING, logger="nemo_widgets.api")
+    await client.start_render(session.session_id, DRAFT)
+    await client.start_render(session.session_id, DRAFT)
+    notices = [r.getMessage() for r in caplog.records if "anonymous NemoVideo token" in r.message]
+    assert len(notices) == 1
+    assert "https://nemovideo.com/register" in notices[0] and "NEMO_TOKEN" in notices[0]
+    assert await client.export_notice() is None  # said once per client
+    # The server was asked whether it is nemo-widgets' engine before the notice, once.
+    assert len(server.requests_to("GET", "/api/engine/info")) == 1
+
+
+async def test_an_app_can_take_the_notice_and_show_it_itself(server, client, caplog):
+    notice = await client.export_notice()
+    assert notice and "may refuse it" in notice
+    session = await client.create_session()
+    caplog.set_level(logging.WARNING, logger="nemo_widgets.api")
+    await client.start_render(session.session_id, DRAFT)
+    assert "anonymous" not in caplog.text
+
+
+async def test_no_notice_with_a_token_of_ones_own(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, timings=FAST) as nemo:
+        assert await nemo.export_notice() is None
+    assert server.requests == []
 
 
 async def test_missing_attribution_headers_would_block_export(server):
@@ -723,3 +776,22 @@ async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_pa
     for token in issued:
         assert all(token not in text for text in shown)
     assert json.dumps(nemo.raw_events and list(nemo.raw_events)).count("nmv_usr_") == 0
+
+
+# -- the local engine, known by its answer (no notice, HEIC kept) -------------------------------
+
+
+@pytest.mark.parametrize("separate_process", [False, True])
+async def test_the_local_engine_is_recognised(engine, monkeypatch, separate_process):
+    if separate_process:  # as if started by `nemo-widgets serve`: known only by its answer
+        monkeypatch.setattr(config, "_local_engine_urls", set())
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        assert nemo.settings.backend_kind == ("server" if separate_process else "local")
+        assert await nemo.is_local_engine()
+        assert await nemo.export_notice() is None
+
+
+async def test_another_server_is_not_the_local_engine(server, client):
+    assert not await client.is_local_engine()
+    assert not await client.is_local_engine()
+    assert len(server.requests_to("GET", "/api/engine/info")) == 1
