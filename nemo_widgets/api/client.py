@@ -36,7 +36,7 @@ import httpx
 
 from ..config import Settings, Timings
 from ..timeline import Timeline
-from . import uploads
+from . import cloud_formats, uploads
 from .auth import AnonymousToken, Secret, TokenCache, load_or_create_client_id, redact
 from .envelope import ErrorContext, is_json, unwrap
 from .errors import (
@@ -70,6 +70,12 @@ APP_NAME = "nemo_agent"
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _DOWNLOAD_CHUNK = 1024 * 1024
 _ENGINE_NAME = "nemo-widgets"  # what the local engine answers at /api/engine/info
+# Said once, at the first HEIC/HEIF photo sent to a server other than the local engine.
+HEIC_NOTICE = (
+    "{name} is a HEIC photo, which NemoVideo's cloud does not list, so it is sent as a "
+    "high-quality JPEG ({new}) with its orientation and colour profile; this happens for every "
+    "HEIC/HEIF photo. The original file is not changed."
+)
 # Said once before the first export from a server other than the local engine on an anonymous
 # token (docs/protocol.md#exports-on-anonymous-tokens).
 EXPORT_NOTICE = (
@@ -127,6 +133,10 @@ class AsyncNemoClient:
         self._tokens = TokenCache(self.settings.config_dir)
         self._local_engine: bool | None = None  # known after is_local_engine()
         self._export_notice_given = False
+        self._told_about_heic = False
+        #: Where one-time notices go (a photo converted for the cloud, ...): an app sets it to
+        #: show them; by default they are logged at WARNING level.
+        self.on_notice: Callable[[str], Any] | None = None
         #: The raw data of the latest ``/run_sse`` events, for pinning down the wire format.
         self.raw_events: deque[str] = deque(maxlen=500)
 
@@ -249,10 +259,17 @@ class AsyncNemoClient:
         """Upload files in one multipart request (field ``files``), streamed from disk (§2.5).
 
         Each file is checked first (format by content, extension, size); a bad one raises
-        :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent.
+        :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent. For any
+        server but the local engine, HEIC/HEIF photos are sent as JPEGs and ``.m4v`` clips as
+        ``.mp4`` (:mod:`~nemo_widgets.api.cloud_formats`); the person is told once.
         """
         with contextlib.ExitStack() as keep:
             prepared = uploads.prepare(files, self.settings.max_upload_bytes, keep)
+            if (
+                any(map(cloud_formats.needs_adapting, prepared))
+                and not await self.is_local_engine()
+            ):
+                prepared = await self._adapt_for_cloud(prepared, keep)
 
             def body(attempt: contextlib.ExitStack) -> dict[str, Any]:
                 parts = [("files", (f.name, f.open(attempt), f.mime)) for f in prepared]
@@ -260,6 +277,30 @@ class AsyncNemoClient:
 
             data = await self._call("POST", self._upload_path(session_id), body=body)
         return Upload.from_data(data)
+
+    async def _adapt_for_cloud(
+        self, prepared: list[uploads.PreparedFile], keep: contextlib.ExitStack
+    ) -> list[uploads.PreparedFile]:
+        """HEIC photos as JPEGs (one at a time, off the event loop), ``.m4v`` as ``.mp4``."""
+        adapted = []
+        for file in prepared:
+            if cloud_formats.needs_adapting(file):
+                new = await asyncio.to_thread(cloud_formats.adapt, file, keep)
+                if new.size > self.settings.max_upload_bytes:
+                    raise uploads.too_large(new.name, new.size, self.settings.max_upload_bytes)
+                if file.format == "heic" and not self._told_about_heic:
+                    self._told_about_heic = True
+                    self._notify(HEIC_NOTICE.format(name=file.name, new=new.name))
+                file = new
+            adapted.append(file)
+        return adapted
+
+    def _notify(self, text: str) -> None:
+        """Tell the person something once: through ``on_notice`` if set, else the log."""
+        if self.on_notice is not None:
+            self.on_notice(text)
+        else:
+            logger.warning(text)
 
     async def upload_urls(self, session_id: str, urls: list[str]) -> Upload:
         """Let the server fetch media from http(s) URLs (§2.5)."""
@@ -340,8 +381,8 @@ class AsyncNemoClient:
                 "build the video first (for example 'turn these images into a video')."
             )
         notice = await self.export_notice()
-        if notice:
-            logger.warning(notice)  # not taken by an app that shows it itself
+        if notice:  # not taken by an app that shows it itself
+            self._notify(notice)
         for attempt in (1, 2):
             render_id = f"render_{uuid.uuid4().hex}"
             body = {
