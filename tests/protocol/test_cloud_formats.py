@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +134,28 @@ async def test_a_converted_photo_over_the_limit_is_refused_before_sending(
         with pytest.raises(FileTooLarge, match=r"big\.jpg is \d+ MB; the limit"):
             await nemo.upload(session.session_id, photo)
     assert not server.requests_to("POST", "/api/upload-video")
+
+
+async def test_one_photo_at_a_time_and_the_jpegs_wait_on_disk(
+    server, client, tmp_path, monkeypatch
+):
+    real = cloud_formats._heic_to_jpeg
+    running, most, targets = 0, 0, []
+
+    def watched(source, target):
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        os.fstat(target.fileno())  # a real file, not bytes held in memory (BytesIO has none)
+        targets.append(target)
+        try:
+            real(source, target)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(cloud_formats, "_heic_to_jpeg", watched)
+    session = await client.create_session()
+    photos = [heic(tmp_path / f"p{n}.heic") for n in range(3)]
+    await client.upload(session.session_id, *photos)
+    assert most == 1 and len(targets) == 3, "one photo decoded at a time"
+    assert all(t.closed for t in targets), "the temporary JPEGs are gone after the upload"
