@@ -502,7 +502,7 @@ class AsyncNemoClient:
                     last_activity = loop.time()
                 yield self._redacted_event(event)
             if parser.finished:
-                # "done" (or ADK's turnComplete) ends the turn even if the server keeps the
+                # "done" ends the turn even if the server keeps the
                 # connection open; chat() then closes it (docs/protocol.md#stream-end).
                 return
         for event in parser.close():

@@ -138,10 +138,10 @@ ChatEvent = (
 )
 
 _HEARTBEAT_TYPES = {"heartbeat", "ping", "keepalive", "keep-alive", "pong"}
-# The typed end of a turn: ``done`` in the withdrawn reference and gateway B's WebSocket.
+# The typed end of a turn (gateway B's WebSocket vocabulary). ADK has no terminal event on
+# /run_sse: its ``turnComplete`` also marks a model waiting for tool results, after which the
+# same run goes on, so only the end of the body ends an ADK turn (docs/protocol.md#stream-end).
 _END_TYPES = {"done"}
-# ADK's live-mode status saying more model turns follow a ``turnComplete``.
-_ADK_STILL_WORKING = "IN_PROGRESS"
 _TOOL_CALL_TYPES = {"tool_call", "tool_start", "toolcall_start", "function_call"}
 _TOOL_RESULT_TYPES = {"tool_result", "tool_end", "toolcall_end", "function_response"}
 _QUESTION_TOOL = "ask_question"
@@ -179,8 +179,7 @@ def _classify(obj: dict[str, Any]) -> list[ChatEvent | TurnEnd]:
     kind = obj.get("type")
     if isinstance(kind, str) and kind.lower() in _END_TYPES:
         return [TurnEnd()]
-    events = _classify_content(obj)
-    return [*events, TurnEnd()] if _adk_turn_complete(obj) else events
+    return _classify_content(obj)
 
 
 def _classify_content(obj: dict[str, Any]) -> list[ChatEvent]:
@@ -198,15 +197,6 @@ def _classify_content(obj: dict[str, Any]) -> list[ChatEvent]:
     if "error" in obj:
         return [_error_event(obj)]
     return [Unknown(obj)]
-
-
-def _adk_turn_complete(event: dict[str, Any]) -> bool:
-    """ADK's ``turnComplete: true`` ends the turn unless ``interactionStatus`` says more
-    model turns follow (ADK's own rule, ``LlmResponse.interaction_status``)."""
-    if _get(event, "turnComplete", "turn_complete") is not True:
-        return False
-    status = _get(event, "interactionStatus", "interaction_status")
-    return not (isinstance(status, str) and status.upper() == _ADK_STILL_WORKING)
 
 
 def _get(obj: dict[str, Any], *keys: str) -> Any:

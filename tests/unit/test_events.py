@@ -170,19 +170,9 @@ def test_typed_done_ends_the_turn(payload):
 
 
 @pytest.mark.parametrize("key", ["turnComplete", "turn_complete"])
-def test_adk_turn_complete_ends_the_turn_after_its_content(key):
-    assert parse_payload(adk([{"text": "Bye"}], **{key: True})) == [Text("Bye"), TurnEnd()]
-
-
-@pytest.mark.parametrize("status", ["IN_PROGRESS", "in_progress"])
-def test_adk_turn_complete_with_more_turns_to_come_does_not_end_it(status):
-    payload = adk([{"text": "a"}], turnComplete=True, interactionStatus=status)
-    assert parse_payload(payload) == [Text("a")]
-
-
-@pytest.mark.parametrize("payload", [adk([{"text": "a"}], turnComplete=False), adk([])])
-def test_other_adk_events_do_not_end_the_turn(payload):
-    assert TurnEnd() not in parse_payload(payload)
+def test_adk_turn_complete_does_not_end_the_turn(key):
+    # ADK also sets it when the model waits for tool results; the run goes on after it.
+    assert parse_payload(adk([{"text": "Bye"}], **{key: True})) == [Text("Bye")]
 
 
 def test_the_parser_stops_at_the_end_of_the_turn():

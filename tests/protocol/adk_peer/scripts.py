@@ -37,10 +37,10 @@ ERROR: Final = "error"
 ERRUTF: Final = "errutf"
 ERRCODE: Final = "errcode"
 UNICODE: Final = "unicode"
-FINISHED: Final = "finished"
+MIDTURN: Final = "midturn"
 
 #: Every keyword that selects a script (``default`` is also what any other text gets).
-SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE, FINISHED)
+SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE, MIDTURN)
 
 # -------------------------------------------------------------- nemo_agent: the scripts
 
@@ -79,11 +79,11 @@ ERRCODE_FINISH_REASON: Final = "SAFETY"
 UNICODE_CHUNKS: Final = ('Héllo "wörld" ', "line1\nline2\n\n", "emoji 🚀 done")
 UNICODE_TEXT: Final = "".join(UNICODE_CHUNKS)
 
-# finished: a text event marked turn_complete, then the stream stays open for FINISHED_HOLD
-# seconds before a text the client must never see (it ended the turn at turn_complete).
-FINISHED_TEXT: Final = "All done."
-FINISHED_HOLD: Final = 30.0
-FINISHED_LATE_TEXT: Final = "too late"
+# midturn: a text event marked turn_complete (as ADK marks a model waiting for tool results),
+# then, after MIDTURN_PAUSE seconds, the rest of the same run: the turn is not over yet.
+MIDTURN_FIRST: Final = "Let me check."
+MIDTURN_PAUSE: Final = 0.3
+MIDTURN_REST: Final = "Checked: all good."
 
 # ------------------------------------------------------------ nemo_llm_agent: ScriptedLlm
 
