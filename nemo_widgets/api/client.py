@@ -1,18 +1,19 @@
 """``AsyncNemoClient``: one coroutine per NemoVideo endpoint, with the protocol's recovery rules.
 
-The rules, from NEMO_API.md (§ numbers in brackets):
+The rules, from docs/protocol.md (the section's anchor in brackets):
 
-* every request carries the attribution headers and a bearer token [1.2]; with no token
-  configured an anonymous one is fetched once and cached [2.1];
+* every request carries the attribution headers and a bearer token [#request-headers]; with no
+  token configured an anonymous one is fetched once and cached [#anonymous-tokens];
 * code 1001 / HTTP 401: an anonymous token is renewed (same client id) and the request sent once
-  more; a token the user gave is reported as :class:`AuthError` [7.1];
-* code 1002: :class:`SessionNotFound` — the session id is never swapped silently [7.1];
-* HTTP 429: wait ``Retry-After`` (else 30 s) and retry once [7.1];
+  more; a token the user gave is reported as :class:`AuthError` [#errors];
+* code 1002: :class:`SessionNotFound` — the session id is never swapped silently [#errors];
+* HTTP 429: wait ``Retry-After`` (else 30 s) and retry once [#errors];
 * connect errors (the request never left) are retried for every call; 5xx, 408 and read errors
-  only for GETs, render polling included, with bounded exponential backoff and jitter [5.2];
+  only for GETs, render polling included, with bounded exponential backoff and jitter
+  [#render-polling];
 * ``/run_sse`` is never sent again once its body may have reached the server: a dropped stream is
-  followed by state polling, reported as events [3.7];
-* tokens never appear in ``repr``, messages or logs.
+  followed by state polling, reported as events [#stream-recovery];
+* tokens never appear in ``repr``, messages or logs [#secrets].
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ class AsyncNemoClient:
     # -- endpoints -------------------------------------------------------------------------
 
     async def create_session(self, language: str = "en", *, task_name: str = "project") -> Session:
-        """Create a project and its agent session (NEMO_API.md §2.2)."""
+        """Create a project and its agent session (docs/protocol.md#sessions)."""
         data = await self._call(
             "POST",
             f"/api/tasks/me/with-session/{APP_NAME}",
@@ -247,16 +248,17 @@ class AsyncNemoClient:
         return str(task.copy_merge_params({"session": session.session_id}))
 
     async def credits(self) -> Credits:
-        """The credit balance (§2.6)."""
+        """The credit balance (docs/protocol.md#credits)."""
         return Credits.from_data(await self._call("GET", "/api/credits/balance/simple"))
 
     async def state(self, session_id: str) -> State:
-        """The session state with its draft (§2.7)."""
+        """The session state with its draft (docs/protocol.md#session-state)."""
         path = f"/api/state/{APP_NAME}/me/{session_id}/latest"
         return State.from_data(await self._call("GET", path))
 
     async def upload(self, session_id: str, *files: uploads.FileInput) -> Upload:
-        """Upload files in one multipart request (field ``files``), streamed from disk (§2.5).
+        """Upload files in one multipart request (field ``files``), streamed from disk
+        (docs/protocol.md#uploads).
 
         Each file is checked first (format by content, extension, size); a bad one raises
         :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent. For any
@@ -303,7 +305,7 @@ class AsyncNemoClient:
             logger.warning(text)
 
     async def upload_urls(self, session_id: str, urls: list[str]) -> Upload:
-        """Let the server fetch media from http(s) URLs (§2.5)."""
+        """Let the server fetch media from http(s) URLs (docs/protocol.md#uploads)."""
         urls = [urls] if isinstance(urls, str) else list(urls)
         bad = [url for url in urls if httpx.URL(url).scheme not in ("http", "https")]
         if not urls or bad:
@@ -321,7 +323,8 @@ class AsyncNemoClient:
         before: State | None = None,
         streaming: bool = False,
     ) -> AsyncIterator[ChatEvent]:
-        """Send a message to the agent and yield its events as they stream (§3).
+        """Send a message to the agent and yield its events as they stream
+        (docs/protocol.md#the-agent-stream).
 
         ``before`` is the session state before the turn, used to recover from a dropped
         connection; when omitted it is read first. ``streaming`` asks an ADK server for partial
@@ -371,7 +374,8 @@ class AsyncNemoClient:
     async def start_render(
         self, session_id: str, draft: dict[str, Any], quality: str = "high"
     ) -> RenderJob:
-        """Start an export of ``draft`` (as returned by :meth:`state`) to MP4 (§5.1).
+        """Start an export of ``draft`` (as returned by :meth:`state`) to MP4
+        (docs/protocol.md#render-submit).
 
         A failed submission is retried once with a new render id, as the protocol advises.
         """
@@ -404,7 +408,8 @@ class AsyncNemoClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def render_status(self, render_id: str) -> RenderJob:
-        """One poll of an export (§5.2); transient failures are retried on the same id."""
+        """One poll of an export (docs/protocol.md#render-polling); transient failures are
+        retried on the same id."""
         data = await self._call("GET", f"/api/render/proxy/lambda/{render_id}")
         job = RenderJob.from_data(data, fallback_id=render_id)
         # The server's error text is shown to people: it must not carry the token.
@@ -549,7 +554,8 @@ class AsyncNemoClient:
     async def _recover(
         self, session_id: str, before: State | None, error: Exception
     ) -> AsyncIterator[ChatEvent]:
-        """NEMO_API.md §3.7: never resend; watch the state until it changes or we give up."""
+        """Never resend; watch the state until it changes or we give up
+        (docs/protocol.md#stream-recovery)."""
         waits = self.settings.timings.recovery_waits
         yield StreamLost(f"The connection to the agent dropped ({type(error).__name__}).")
         baseline = before

@@ -1,4 +1,5 @@
-"""The response envelope (NEMO_API.md §1.4) and the mapping of failures to exceptions (§7)."""
+"""The response envelope (docs/protocol.md#response-envelope) and the mapping of failures to
+exceptions (docs/protocol.md#errors)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ __all__ = ["ACCEPTED_FORMATS_TEXT"]
 class NemoError(Exception):
     """Base class of every error the client raises on purpose.
 
-    ``code`` is the envelope code of NEMO_API.md §7 when the server sent one, ``status`` the
+    ``code`` is the envelope code (docs/protocol.md#errors) when the server sent one, ``status`` the
     HTTP status when there was a response.
     """
 

@@ -1,10 +1,11 @@
 """Typed chat events from the ``/run_sse`` stream, and a tolerant parser for its bytes.
 
-NEMO_API.md §3.3 leaves the exact event shape open, so one parser accepts all three candidates:
-Google ADK ``Event`` JSON (camelCase, or snake_case from older ADK releases), the simplified
-``{"type": ...}`` events of an older NemoVideo document, and gateway B's WebSocket-style types.
-The classification rules are those of §3.4. Whatever arrives — malformed JSON, broken UTF-8,
-an endless line — becomes an event or a :class:`StreamError`, never an exception.
+docs/protocol.md#event-shapes leaves the exact event shape open, so one parser accepts all
+three candidates: Google ADK ``Event`` JSON (camelCase, or snake_case from older ADK releases),
+the simplified ``{"type": ...}`` events of an older NemoVideo document, and gateway B's
+WebSocket-style types. The classification rules are those of
+docs/protocol.md#event-classification. Whatever arrives — malformed JSON, broken UTF-8, an
+endless line — becomes an event or a :class:`StreamError`, never an exception.
 
 Text comes in two kinds: :class:`TextDelta` is a live preview chunk, :class:`Text` is a
 complete message that *replaces* the deltas shown so far (ADK repeats the whole text after its
@@ -96,8 +97,8 @@ class TurnEnd:
     """
 
 
-# Recovery after a dropped stream (NEMO_API.md §3.7). The turn is never sent again: the
-# client watches the session state instead and reports what it sees.
+# Recovery after a dropped stream (docs/protocol.md#stream-recovery). The turn is never sent
+# again: the client watches the session state instead and reports what it sees.
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """A scriptable stand-in for NemoVideo's HTTP API (host A), served over real HTTP for tests.
 
 The real backend can never be reached from the test machine, so the API client is tested against
-this server instead. It speaks the protocol of ``/work/shared/protocol/NEMO_API.md`` (sections 1, 2,
-3, 5 and 7) and can inject every fault that document mentions.
+this server instead. It speaks the protocol of ``docs/protocol.md`` (host A: envelope, tokens,
+sessions, uploads, the agent stream, export, errors) and can inject every fault it mentions.
 
 Typical use from a pytest fixture::
 
@@ -71,7 +71,8 @@ ACCEPTED_EXTENSIONS: dict[str, str] = {
     **dict.fromkeys(("jpg", "jpeg", "png", "gif", "webp"), "image"),
     **dict.fromkeys(("mp3", "wav", "m4a", "aac"), "audio"),
 }
-"""Upload extensions the server accepts (NEMO_API.md 2.5), mapped to the reported ``file_type``."""
+"""Upload extensions the server accepts (docs/protocol.md#upload-formats), mapped to the
+reported ``file_type``."""
 
 DEFAULT_RENDER_OUTPUT_URL = "{url}/cdn/render-result/{id}.mp4"
 """Default of ``FaultServer.render_output_url``; ``{url}`` = server URL, ``{id}`` = render id."""
@@ -426,7 +427,7 @@ _DROP_LOG_FILTER = _HideDeliberateDrops()
 def _envelope(
     data: Any = None, *, code: int = 0, message: str = "ok", status: int = 200
 ) -> JSONResponse:
-    """The NEMO_API.md 1.4 envelope ``{"code", "message", "data"}``."""
+    """The envelope of docs/protocol.md#response-envelope: ``{"code", "message", "data"}``."""
     return JSONResponse({"code": code, "message": message, "data": data}, status_code=status)
 
 

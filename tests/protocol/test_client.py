@@ -1,6 +1,6 @@
 """AsyncNemoClient against the scriptable fault server, over real HTTP on 127.0.0.1.
 
-Each test names the rule of NEMO_API.md it proves and would fail without it.
+Each test names the rule of docs/protocol.md it proves and would fail without it.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def texts(events) -> list[str]:
     return [event.text for event in events if isinstance(event, Text)]
 
 
-# -- identity and headers (§1.2, §2.1) ---------------------------------------------------------
+# -- identity and headers (#request-headers, #anonymous-tokens) ------------------------------------
 
 
 async def test_every_request_carries_attribution_and_bearer(server, client, tmp_path):
@@ -154,7 +154,7 @@ async def test_a_token_the_user_gave_is_never_replaced(server, style):
     assert secret not in str(caught.value) and secret not in repr(caught.value)
 
 
-# -- error codes (§7) ----------------------------------------------------------------------------
+# -- error codes (#errors) -------------------------------------------------------------------------
 
 
 async def test_session_not_found_is_raised_never_swapped(server, client):
@@ -275,7 +275,7 @@ async def test_server_message_echoing_a_token_is_redacted(server):
     assert "9999" in str(caught.value)
 
 
-# -- rate limits, 5xx, connect errors -------------------------------------------------------------
+# -- rate limits, 5xx, connect errors --------------------------------------------------------------
 
 
 async def test_429_waits_retry_after_and_retries_once(server, client):
@@ -330,7 +330,7 @@ async def test_slow_answer_within_the_read_timeout(server, client):
     assert (await client.credits()).available == 100
 
 
-# -- the agent stream (§3) --------------------------------------------------------------------
+# -- the agent stream (#the-agent-stream) ----------------------------------------------------------
 
 
 async def test_chat_sends_the_documented_body_and_yields_events(server, client):
@@ -521,7 +521,7 @@ async def test_stopping_the_iteration_closes_the_stream(server, client):
     assert len(server.requests_to("POST", "/run_sse")) == 1
 
 
-# -- uploads (§2.5) ------------------------------------------------------------------------------
+# -- uploads (#uploads) ----------------------------------------------------------------------------
 
 
 async def test_upload_sends_several_files_in_one_multipart_request(server, client, tmp_path):
@@ -577,7 +577,7 @@ async def test_upload_urls(server, client):
         await client.upload_urls(session.session_id, ["file:///etc/passwd"])
 
 
-# -- state, credits, claim link ------------------------------------------------------------------
+# -- state, credits, claim link --------------------------------------------------------------------
 
 
 async def test_state_keeps_the_raw_answer_and_reads_the_timeline(server, client):
@@ -637,7 +637,7 @@ async def test_a_claim_token_that_is_the_api_token_never_goes_into_the_link(serv
             assert "nmv_" not in link
 
 
-# -- render (§5) -------------------------------------------------------------------------------
+# -- render (#export) ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("shape", ["sk", "skref"])
@@ -744,7 +744,7 @@ async def test_empty_timeline_is_not_submitted(server, client):
     assert server.requests == []
 
 
-# -- secrets ---------------------------------------------------------------------------------
+# -- secrets ---------------------------------------------------------------------------------------
 
 
 async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_path):
@@ -778,7 +778,7 @@ async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_pa
     assert json.dumps(nemo.raw_events and list(nemo.raw_events)).count("nmv_usr_") == 0
 
 
-# -- the local engine, known by its answer (no notice, HEIC kept) -------------------------------
+# -- the local engine, known by its answer (no notice, HEIC kept) ----------------------------------
 
 
 @pytest.mark.parametrize("separate_process", [False, True])

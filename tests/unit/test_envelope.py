@@ -1,4 +1,4 @@
-"""The response envelope of NEMO_API.md §1.4 and the error mapping of §7."""
+"""The response envelope (docs/protocol.md#response-envelope) and the error mapping (#errors)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The /run_sse event parser: every shape of NEMO_API.md §3.3–3.4, real ADK captures, junk."""
+"""The /run_sse event parser: every shape of docs/protocol.md#event-shapes, ADK captures, junk."""
 
 from __future__ import annotations
 
