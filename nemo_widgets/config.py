@@ -54,10 +54,10 @@ class Timings:
     max_retries: int = 4
     backoff_initial: float = 0.5
     backoff_max: float = 8.0
-    # HTTP 429 without Retry-After: wait this long, then retry once (NEMO_API.md §7.1).
+    # HTTP 429 without Retry-After: wait this long, then retry once (docs/protocol.md#errors).
     rate_limit_wait: float = 30.0
     rate_limit_wait_max: float = 300.0
-    # /run_sse (NEMO_API.md §3.7, §7.3).
+    # /run_sse (docs/protocol.md#stream-recovery).
     heartbeat_timeout: float = 600.0
     turn_timeout: float = 900.0
     # After a dropped stream: wait, read the state, repeat; give up after the last read.

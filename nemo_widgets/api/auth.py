@@ -1,9 +1,9 @@
 """Identity: the persisted client id, the anonymous-token cache, and masking of secrets.
 
-NEMO_API.md §2.1: an anonymous token is issued once per client id per 7 days, so the client id
-must be stable (``~/.config/nemovideo/client_id``, shared with NemoVideo's own skill) and the
-token must be kept between processes, or a second notebook would be refused with 429. The
-token cache is a 0600 JSON file next to the client id, keyed by server URL.
+docs/protocol.md#anonymous-tokens: an anonymous token is issued once per client id per 7 days,
+so the client id must be stable (``~/.config/nemovideo/client_id``, shared with NemoVideo's own
+skill) and the token must be kept between processes, or a second notebook would be refused with
+429. The token cache is a 0600 JSON file next to the client id, keyed by server URL.
 """
 
 from __future__ import annotations

@@ -1,18 +1,19 @@
 """``AsyncNemoClient``: one coroutine per NemoVideo endpoint, with the protocol's recovery rules.
 
-The rules, from NEMO_API.md (§ numbers in brackets):
+The rules, from docs/protocol.md (the section's anchor in brackets):
 
-* every request carries the attribution headers and a bearer token [1.2]; with no token
-  configured an anonymous one is fetched once and cached [2.1];
+* every request carries the attribution headers and a bearer token [#request-headers]; with no
+  token configured an anonymous one is fetched once and cached [#anonymous-tokens];
 * code 1001 / HTTP 401: an anonymous token is renewed (same client id) and the request sent once
-  more; a token the user gave is reported as :class:`AuthError` [7.1];
-* code 1002: :class:`SessionNotFound` — the session id is never swapped silently [7.1];
-* HTTP 429: wait ``Retry-After`` (else 30 s) and retry once [7.1];
+  more; a token the user gave is reported as :class:`AuthError` [#errors];
+* code 1002: :class:`SessionNotFound` — the session id is never swapped silently [#errors];
+* HTTP 429: wait ``Retry-After`` (else 30 s) and retry once [#errors];
 * connect errors (the request never left) are retried for every call; 5xx, 408 and read errors
-  only for GETs, render polling included, with bounded exponential backoff and jitter [5.2];
+  only for GETs, render polling included, with bounded exponential backoff and jitter
+  [#render-polling];
 * ``/run_sse`` is never sent again once its body may have reached the server: a dropped stream is
-  followed by state polling, reported as events [3.7];
-* tokens never appear in ``repr``, messages or logs.
+  followed by state polling, reported as events [#stream-recovery];
+* tokens never appear in ``repr``, messages or logs [#secrets].
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ import tempfile
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from ..config import Settings, Timings
 from ..timeline import Timeline
-from . import uploads
+from . import cloud_formats, uploads
 from .auth import AnonymousToken, Secret, TokenCache, load_or_create_client_id, redact
 from .envelope import ErrorContext, is_json, unwrap
 from .errors import (
@@ -67,6 +70,20 @@ APP_NAME = "nemo_agent"
 # Errors after which the request cannot have reached the server, so sending it again is safe.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _DOWNLOAD_CHUNK = 1024 * 1024
+_ENGINE_NAME = "nemo-widgets"  # what the local engine answers at /api/engine/info
+# Said once, at the first HEIC/HEIF photo sent to a server other than the local engine.
+HEIC_NOTICE = (
+    "{name} is a HEIC photo, which NemoVideo's cloud does not list, so it is sent as a "
+    "high-quality JPEG ({new}) with its orientation and colour profile; this happens for every "
+    "HEIC/HEIF photo. The original file is not changed."
+)
+# Said once before the first export from a server other than the local engine on an anonymous
+# token (docs/protocol.md#exports-on-anonymous-tokens).
+EXPORT_NOTICE = (
+    "Note: this export runs on an anonymous NemoVideo token, and anonymous tokens have no "
+    "'render' scope, so the cloud may refuse it. If it does: register at {web}/register, "
+    "create a token under Settings -> API Tokens, set NEMO_TOKEN to it and export again."
+)
 
 ProgressCallback = Callable[[RenderJob], Any]
 
@@ -115,6 +132,12 @@ class AsyncNemoClient:
         self._anonymous_user_id: str | None = None
         self._token_lock: asyncio.Lock | None = None
         self._tokens = TokenCache(self.settings.config_dir)
+        self._local_engine: bool | None = None  # known after is_local_engine()
+        self._export_notice_given = False
+        self._told_about_heic = False
+        #: Where one-time notices go (a photo converted for the cloud, ...): an app sets it to
+        #: show them; by default they are logged at WARNING level.
+        self.on_notice: Callable[[str], Any] | None = None
         #: The raw data of the latest ``/run_sse`` events, for pinning down the wire format.
         self.raw_events: deque[str] = deque(maxlen=500)
 
@@ -146,55 +169,109 @@ class AsyncNemoClient:
     def uses_anonymous_token(self) -> bool:
         return self.settings.token is None
 
+    async def is_local_engine(self) -> bool:
+        """Whether the server is nemo-widgets' own engine: this process's, or another one
+        (``nemo-widgets serve``), which says so at ``/api/engine/info``. Asked once."""
+        if self._local_engine is None:
+            kind = self.settings.backend_kind
+            if kind != "server":
+                self._local_engine = kind == "local"
+            else:
+                try:
+                    info = await self._call("GET", "/api/engine/info")
+                except ServerError:
+                    raise  # unreachable or failing: undecided, and the caller's call would fail
+                except NemoError:  # refused (an unknown path): another server
+                    info = None
+                self._local_engine = isinstance(info, dict) and info.get("engine") == _ENGINE_NAME
+        return self._local_engine
+
+    async def export_notice(self) -> str | None:
+        """What to tell the person once, before their first export on an anonymous token from
+        a server that is not the local engine: the cloud may want a signed-in token.
+
+        ``None`` afterwards, with a token of one's own, or on the local engine.
+        """
+        if self._export_notice_given or not self.uses_anonymous_token:
+            return None
+        if await self.is_local_engine():
+            return None
+        self._export_notice_given = True
+        return EXPORT_NOTICE.format(web=self.settings.web_url)
+
     # -- endpoints -------------------------------------------------------------------------
 
     async def create_session(self, language: str = "en", *, task_name: str = "project") -> Session:
-        """Create a project and its agent session (NEMO_API.md §2.2)."""
+        """Create a project and its agent session (docs/protocol.md#sessions)."""
         data = await self._call(
             "POST",
             f"/api/tasks/me/with-session/{APP_NAME}",
             json={"task_name": task_name, "language": language},
         )
-        session = Session.from_data(data)
+        try:
+            session = Session.from_data(data)
+        except ValueError as exc:  # its message quotes the answer, which may echo the token
+            raise NemoError(
+                f"{self._redact(str(exc))}. Try again; if it persists, check NEMO_API_URL."
+            ) from None
         if session.user_id and self.uses_anonymous_token:
             self._anonymous_user_id = self._anonymous_user_id or session.user_id
         return session
 
     async def claim_link(self, session: Session) -> str:
-        """A link that opens the project in NemoVideo's web app; it holds no token (§2.3)."""
+        """A link that opens the project in NemoVideo's web app; it never holds the API token.
+
+        The claim-token link (``/workspace/claim?ct=…``) when the server issues a claim token,
+        otherwise the task link of the newer official skills
+        (``/workspace/task/<task_id>?session=<session_id>``), which needs a browser signed in
+        to NemoVideo (docs/protocol.md#claim-links).
+        """
         if not session.task_id:
             raise ValueError(
                 "claim_link() needs the Session from create_session(), with its task_id"
             )
-        data = await self._call(
-            "POST",
-            "/api/auth/claim-token",
-            json={"task_id": session.task_id, "session_id": session.session_id},
-        )
-        claim_token = (data or {}).get("claim_token") if isinstance(data, dict) else None
-        if not claim_token:
-            raise NemoError("The server returned no claim token; open nemovideo.com instead.")
-        return str(
-            httpx.URL(f"{self.settings.web_url}/workspace/claim", params={"ct": claim_token})
-        )
+        web = self.settings.web_url
+        try:
+            data = await self._call(
+                "POST",
+                "/api/auth/claim-token",
+                json={"task_id": session.task_id, "session_id": session.session_id},
+            )
+        except NemoError as exc:
+            logger.info("no claim token (%s); linking to the task instead", exc)
+            data = None
+        claim = data.get("claim_token") if isinstance(data, dict) else None
+        # A claim token that is (or holds) an API token must never reach a URL.
+        if isinstance(claim, str) and claim and claim == self._redact(claim):
+            return str(httpx.URL(f"{web}/workspace/claim", params={"ct": claim}))
+        task = httpx.URL(f"{web}/workspace/task/").join(quote(session.task_id, safe=""))
+        return str(task.copy_merge_params({"session": session.session_id}))
 
     async def credits(self) -> Credits:
-        """The credit balance (§2.6)."""
+        """The credit balance (docs/protocol.md#credits)."""
         return Credits.from_data(await self._call("GET", "/api/credits/balance/simple"))
 
     async def state(self, session_id: str) -> State:
-        """The session state with its draft (§2.7)."""
+        """The session state with its draft (docs/protocol.md#session-state)."""
         path = f"/api/state/{APP_NAME}/me/{session_id}/latest"
         return State.from_data(await self._call("GET", path))
 
     async def upload(self, session_id: str, *files: uploads.FileInput) -> Upload:
-        """Upload files in one multipart request (field ``files``), streamed from disk (§2.5).
+        """Upload files in one multipart request (field ``files``), streamed from disk
+        (docs/protocol.md#uploads).
 
         Each file is checked first (format by content, extension, size); a bad one raises
-        :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent.
+        :class:`UnsupportedFile` or :class:`FileTooLarge` before anything is sent. For any
+        server but the local engine, HEIC/HEIF photos are sent as JPEGs and ``.m4v`` clips as
+        ``.mp4`` (:mod:`~nemo_widgets.api.cloud_formats`); the person is told once.
         """
         with contextlib.ExitStack() as keep:
             prepared = uploads.prepare(files, self.settings.max_upload_bytes, keep)
+            if (
+                any(map(cloud_formats.needs_adapting, prepared))
+                and not await self.is_local_engine()
+            ):
+                prepared = await self._adapt_for_cloud(prepared, keep)
 
             def body(attempt: contextlib.ExitStack) -> dict[str, Any]:
                 parts = [("files", (f.name, f.open(attempt), f.mime)) for f in prepared]
@@ -203,8 +280,32 @@ class AsyncNemoClient:
             data = await self._call("POST", self._upload_path(session_id), body=body)
         return Upload.from_data(data)
 
+    async def _adapt_for_cloud(
+        self, prepared: list[uploads.PreparedFile], keep: contextlib.ExitStack
+    ) -> list[uploads.PreparedFile]:
+        """HEIC photos as JPEGs (one at a time, off the event loop), ``.m4v`` as ``.mp4``."""
+        adapted = []
+        for file in prepared:
+            if cloud_formats.needs_adapting(file):
+                new = await asyncio.to_thread(cloud_formats.adapt, file, keep)
+                if new.size > self.settings.max_upload_bytes:
+                    raise uploads.too_large(new.name, new.size, self.settings.max_upload_bytes)
+                if file.format == "heic" and not self._told_about_heic:
+                    self._told_about_heic = True
+                    self._notify(HEIC_NOTICE.format(name=file.name, new=new.name))
+                file = new
+            adapted.append(file)
+        return adapted
+
+    def _notify(self, text: str) -> None:
+        """Tell the person something once: through ``on_notice`` if set, else the log."""
+        if self.on_notice is not None:
+            self.on_notice(text)
+        else:
+            logger.warning(text)
+
     async def upload_urls(self, session_id: str, urls: list[str]) -> Upload:
-        """Let the server fetch media from http(s) URLs (§2.5)."""
+        """Let the server fetch media from http(s) URLs (docs/protocol.md#uploads)."""
         urls = [urls] if isinstance(urls, str) else list(urls)
         bad = [url for url in urls if httpx.URL(url).scheme not in ("http", "https")]
         if not urls or bad:
@@ -222,7 +323,8 @@ class AsyncNemoClient:
         before: State | None = None,
         streaming: bool = False,
     ) -> AsyncIterator[ChatEvent]:
-        """Send a message to the agent and yield its events as they stream (§3).
+        """Send a message to the agent and yield its events as they stream
+        (docs/protocol.md#the-agent-stream).
 
         ``before`` is the session state before the turn, used to recover from a dropped
         connection; when omitted it is read first. ``streaming`` asks an ADK server for partial
@@ -255,8 +357,9 @@ class AsyncNemoClient:
             try:
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     # A 2xx JSON answer instead of a stream: nothing to show, nothing hidden.
-                    self.raw_events.append(response.text)
-                    yield Unknown(response.text)
+                    answer = self._redact(response.text)
+                    self.raw_events.append(answer)
+                    yield Unknown(answer)
                     return
                 async for event in self._read_turn(response):
                     yield event
@@ -271,7 +374,8 @@ class AsyncNemoClient:
     async def start_render(
         self, session_id: str, draft: dict[str, Any], quality: str = "high"
     ) -> RenderJob:
-        """Start an export of ``draft`` (as returned by :meth:`state`) to MP4 (§5.1).
+        """Start an export of ``draft`` (as returned by :meth:`state`) to MP4
+        (docs/protocol.md#render-submit).
 
         A failed submission is retried once with a new render id, as the protocol advises.
         """
@@ -280,6 +384,9 @@ class AsyncNemoClient:
                 "The timeline is empty, so there is nothing to export yet: ask the agent to "
                 "build the video first (for example 'turn these images into a video')."
             )
+        notice = await self.export_notice()
+        if notice:  # not taken by an app that shows it itself
+            self._notify(notice)
         for attempt in (1, 2):
             render_id = f"render_{uuid.uuid4().hex}"
             body = {
@@ -301,9 +408,12 @@ class AsyncNemoClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def render_status(self, render_id: str) -> RenderJob:
-        """One poll of an export (§5.2); transient failures are retried on the same id."""
+        """One poll of an export (docs/protocol.md#render-polling); transient failures are
+        retried on the same id."""
         data = await self._call("GET", f"/api/render/proxy/lambda/{render_id}")
-        return RenderJob.from_data(data, fallback_id=render_id)
+        job = RenderJob.from_data(data, fallback_id=render_id)
+        # The server's error text is shown to people: it must not carry the token.
+        return job if job.error is None else replace(job, error=self._redact(job.error))
 
     async def cancel_render(self, render_id: str) -> None:
         """Ask the server to cancel a pending export (documented only in an older note)."""
@@ -337,7 +447,7 @@ class AsyncNemoClient:
                     if inspect.isawaitable(result):
                         await result
                 if job.failed:
-                    reason = f": {job.error}" if job.error else ""
+                    reason = f": {self._redact(job.error)}" if job.error else ""
                     raise RenderFailed(
                         f"The export failed on the server{reason}. Try exporting again."
                     )
@@ -379,7 +489,7 @@ class AsyncNemoClient:
         t = self.settings.timings
         loop = asyncio.get_running_loop()
         started = last_activity = loop.time()
-        parser = ChatStreamParser(on_payload=self.raw_events.append)
+        parser = ChatStreamParser(on_payload=lambda raw: self.raw_events.append(self._redact(raw)))
         chunks = response.aiter_bytes()
         while True:
             turn_left = started + t.turn_timeout - loop.time()
@@ -395,9 +505,28 @@ class AsyncNemoClient:
             for event in parser.feed(chunk):
                 if not isinstance(event, Heartbeat):
                     last_activity = loop.time()
-                yield event
+                yield self._redacted_event(event)
+            if parser.finished:
+                # "done" ends the turn even if the server keeps the
+                # connection open; chat() then closes it (docs/protocol.md#stream-end).
+                return
         for event in parser.close():
-            yield event
+            yield self._redacted_event(event)
+
+    def _redacted_event(self, event: ChatEvent) -> ChatEvent:
+        """A server's error inside the stream is shown to people: never with the token."""
+        if not isinstance(event, StreamError):
+            return event
+        return StreamError(self._redact(event.message), self._redact_data(event.details))
+
+    def _redact_data(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact(value)
+        if isinstance(value, dict):
+            return {key: self._redact_data(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._redact_data(item) for item in value]
+        return value
 
     def _turn_timeout(self, whole_turn: bool) -> StreamTimeout:
         t = self.settings.timings
@@ -425,7 +554,8 @@ class AsyncNemoClient:
     async def _recover(
         self, session_id: str, before: State | None, error: Exception
     ) -> AsyncIterator[ChatEvent]:
-        """NEMO_API.md §3.7: never resend; watch the state until it changes or we give up."""
+        """Never resend; watch the state until it changes or we give up
+        (docs/protocol.md#stream-recovery)."""
         waits = self.settings.timings.recovery_waits
         yield StreamLost(f"The connection to the agent dropped ({type(error).__name__}).")
         baseline = before
@@ -529,9 +659,11 @@ class AsyncNemoClient:
             web_url=self.settings.web_url,
             anonymous_user_id=self._anonymous_user_id if self.uses_anonymous_token else None,
             redact=self._redact,
+            anonymous=self.uses_anonymous_token,
         )
 
     def _redact(self, text: str) -> str:
+        """``text`` without the token in use, the configured one, or anything token-shaped."""
         return redact(text, self._token, self.settings.token)
 
     def _unreachable(self, exc: httpx.TransportError) -> ServerError:
@@ -545,7 +677,7 @@ class AsyncNemoClient:
         t = self.settings.timings
         ceiling = min(t.backoff_max, t.backoff_initial * 2 ** (failures - 1))
         delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
-        logger.info("retry %d in %.2f s after: %s", failures, delay, reason)
+        logger.info("retry %d in %.2f s after: %s", failures, delay, self._redact(str(reason)))
         await asyncio.sleep(delay)
 
     def _rate_limit_wait(self, retry_after: float | None) -> float:
@@ -623,7 +755,9 @@ class AsyncNemoClient:
             # Some servers answer the download endpoint with JSON that points at the file.
             job = RenderJob.from_data(data, fallback_id=target.stem)
             if not job.output_url or job.output_url == url:
-                raise NemoError(f"The server sent no video at {url}. Try the export again.")
+                raise NemoError(
+                    f"The server sent no video at {self._redact(url)}. Try the export again."
+                )
             return await self._download_to(job.output_url, target)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         try:

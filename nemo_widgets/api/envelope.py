@@ -1,4 +1,5 @@
-"""The response envelope (NEMO_API.md §1.4) and the mapping of failures to exceptions (§7)."""
+"""The response envelope (docs/protocol.md#response-envelope) and the mapping of failures to
+exceptions (docs/protocol.md#errors)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class ErrorContext:
     web_url: str
     anonymous_user_id: str | None  # set when the client runs on an anonymous token
     redact: Any  # callable(str) -> str
+    anonymous: bool = False  # the client runs on an anonymous token (its user id may be unknown)
 
 
 def unwrap(response: httpx.Response, context: ErrorContext) -> Any:
@@ -111,11 +113,7 @@ def error_for(
             **where,
         )
     if status == 402:
-        return ExportBlocked(
-            f"Export was refused (HTTP 402: {message}). This is a plan restriction, not a lack of "
-            f"credits: register or upgrade at {context.web_url} to unlock export.",
-            **where,
-        )
+        return export_blocked(message, context, **where)
     if status == 429:
         return RateLimited(
             f"NemoVideo is rate limiting this client ({message}). Wait a minute and try again.",
@@ -129,6 +127,36 @@ def error_for(
         )
     return NemoError(
         f"The server refused the request (HTTP {status}, code {code}): {message}", **where
+    )
+
+
+def export_blocked(message: str, context: ErrorContext, **where: Any) -> ExportBlocked:
+    """HTTP 402 on export, with the exact way to a token that may export.
+
+    Anonymous tokens carry the scopes read, write and upload but not render, and one official
+    skill calls 402 "export requires account" (docs/protocol.md#exports-on-anonymous-tokens).
+    """
+    web = context.web_url
+    if context.anonymous or context.anonymous_user_id is not None:
+        bind = context.anonymous_user_id
+        link = f"{web}/register?bind={bind}" if bind else f"{web}/register"
+        how = (
+            f"Anonymous tokens may not export. To get a token that can: 1. register at {link} "
+            f"(free; it keeps this project); 2. create a token under Settings -> API Tokens; "
+            f"3. set NEMO_TOKEN to it (in a terminal: export NEMO_TOKEN=<token>; in a "
+            f"notebook: %env NEMO_TOKEN=<token>, then restart the kernel) and export again."
+        )
+    else:
+        link = f"{web}/dashboard/billing"
+        how = (
+            f"Check that your token has the 'render' scope (Settings -> API Tokens at {web}; "
+            f"set NEMO_TOKEN to a new one if not) and that your plan includes export ({link})."
+        )
+    return ExportBlocked(
+        f"Export was refused (HTTP 402: {message}). This is a plan restriction, not a lack of "
+        f"credits. {how}",
+        link=link,
+        **where,
     )
 
 

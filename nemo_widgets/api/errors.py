@@ -15,7 +15,7 @@ __all__ = ["ACCEPTED_FORMATS_TEXT"]
 class NemoError(Exception):
     """Base class of every error the client raises on purpose.
 
-    ``code`` is the envelope code of NEMO_API.md §7 when the server sent one, ``status`` the
+    ``code`` is the envelope code (docs/protocol.md#errors) when the server sent one, ``status`` the
     HTTP status when there was a response.
     """
 
@@ -56,7 +56,21 @@ class FileTooLarge(NemoError):
 
 
 class ExportBlocked(NemoError):
-    """Export refused with HTTP 402: a plan restriction, not a lack of credits."""
+    """Export refused with HTTP 402: a plan or token restriction, not a lack of credits.
+
+    ``link`` is where to register (anonymous tokens) or manage tokens and plans.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        link: str | None = None,
+        code: int | None = None,
+        status: int | None = 402,
+    ):
+        super().__init__(message, code=code, status=status)
+        self.link = link
 
 
 class RateLimited(NemoError):

@@ -1,10 +1,11 @@
 """Typed chat events from the ``/run_sse`` stream, and a tolerant parser for its bytes.
 
-NEMO_API.md §3.3 leaves the exact event shape open, so one parser accepts all three candidates:
-Google ADK ``Event`` JSON (camelCase, or snake_case from older ADK releases), the simplified
-``{"type": ...}`` events of an older NemoVideo document, and gateway B's WebSocket-style types.
-The classification rules are those of §3.4. Whatever arrives — malformed JSON, broken UTF-8,
-an endless line — becomes an event or a :class:`StreamError`, never an exception.
+docs/protocol.md#event-shapes leaves the exact event shape open, so one parser accepts all
+three candidates: Google ADK ``Event`` JSON (camelCase, or snake_case from older ADK releases),
+the simplified ``{"type": ...}`` events of an older NemoVideo document, and gateway B's
+WebSocket-style types. The classification rules are those of
+docs/protocol.md#event-classification. Whatever arrives — malformed JSON, broken UTF-8, an
+endless line — becomes an event or a :class:`StreamError`, never an exception.
 
 Text comes in two kinds: :class:`TextDelta` is a live preview chunk, :class:`Text` is a
 complete message that *replaces* the deltas shown so far (ADK repeats the whole text after its
@@ -87,8 +88,17 @@ class Unknown:
     raw: Any
 
 
-# Recovery after a dropped stream (NEMO_API.md §3.7). The turn is never sent again: the
-# client watches the session state instead and reports what it sees.
+@dataclass(frozen=True)
+class TurnEnd:
+    """The server says the turn is over (docs/protocol.md#stream-end), connection open or not.
+
+    Internal to the parser: :class:`ChatStreamParser` swallows it and sets ``finished``, so
+    ``chat()`` stops reading at once instead of waiting for the connection to close.
+    """
+
+
+# Recovery after a dropped stream (docs/protocol.md#stream-recovery). The turn is never sent
+# again: the client watches the session state instead and reports what it sees.
 
 
 @dataclass(frozen=True)
@@ -129,13 +139,17 @@ ChatEvent = (
 )
 
 _HEARTBEAT_TYPES = {"heartbeat", "ping", "keepalive", "keep-alive", "pong"}
+# The typed end of a turn (gateway B's WebSocket vocabulary). ADK has no terminal event on
+# /run_sse: its ``turnComplete`` also marks a model waiting for tool results, after which the
+# same run goes on, so only the end of the body ends an ADK turn (docs/protocol.md#stream-end).
+_END_TYPES = {"done"}
 _TOOL_CALL_TYPES = {"tool_call", "tool_start", "toolcall_start", "function_call"}
 _TOOL_RESULT_TYPES = {"tool_result", "tool_end", "toolcall_end", "function_response"}
 _QUESTION_TOOL = "ask_question"
 _OLD_ADK_ERROR = re.compile(r'^\s*\{\s*"error"\s*:\s*"(.*)"\s*\}\s*$', re.DOTALL)
 
 
-def parse_payload(payload: str) -> list[ChatEvent]:
+def parse_payload(payload: str) -> list[ChatEvent | TurnEnd]:
     """Classify the data of one SSE event (its ``data:`` lines joined by newlines)."""
     stripped = payload.strip()
     if not stripped or stripped.lower() in _HEARTBEAT_TYPES:
@@ -162,7 +176,14 @@ def _classify_invalid_json(payload: str) -> ChatEvent:
     return StreamError(match.group(1) if match else payload, {"raw": payload})
 
 
-def _classify(obj: dict[str, Any]) -> list[ChatEvent]:
+def _classify(obj: dict[str, Any]) -> list[ChatEvent | TurnEnd]:
+    kind = obj.get("type")
+    if isinstance(kind, str) and kind.lower() in _END_TYPES:
+        return [TurnEnd()]
+    return _classify_content(obj)
+
+
+def _classify_content(obj: dict[str, Any]) -> list[ChatEvent]:
     content = obj.get("content")
     if isinstance(content, dict) and isinstance(content.get("parts"), list):
         events = _adk_parts(obj, content)
@@ -289,8 +310,12 @@ class ChatStreamParser:
         self._on_payload = on_payload
         self._texts_seen: set[str] = set()
         self._deltas_pending = False
+        #: True once the server said the turn is over; later bytes are ignored.
+        self.finished = False
 
     def feed(self, chunk: bytes) -> list[ChatEvent]:
+        if self.finished:
+            return []
         text = self._buffer + self._utf8.decode(chunk)
         # A trailing "\r" may be the first half of "\r\n": keep it for the next chunk.
         cut = len(text) - 1 if text.endswith("\r") else len(text)
@@ -304,6 +329,8 @@ class ChatStreamParser:
 
     def close(self) -> list[ChatEvent]:
         """End of the body: an event without its closing blank line still counts."""
+        if self.finished:
+            return []
         rest = self._buffer + self._utf8.decode(b"", final=True)
         self._buffer = ""
         lines = _LINE_END.split(rest) if rest else []
@@ -312,6 +339,8 @@ class ChatStreamParser:
     def _lines(self, lines: list[str]) -> list[ChatEvent]:
         events: list[ChatEvent] = []
         for line in lines:
+            if self.finished:
+                break
             if not line:
                 if self._data is not None:
                     payload = "\n".join(self._data)
@@ -331,9 +360,13 @@ class ChatStreamParser:
                     self._data_size += len(value)
         return events
 
-    def _dedupe(self, events: list[ChatEvent]) -> list[ChatEvent]:
+    def _dedupe(self, events: list[ChatEvent | TurnEnd]) -> list[ChatEvent]:
         kept: list[ChatEvent] = []
         for event in events:
+            if isinstance(event, TurnEnd):
+                self.finished = True
+                self._buffer, self._data, self._data_size = "", None, 0
+                break
             if isinstance(event, TextDelta):
                 self._deltas_pending = True
             elif isinstance(event, Text):

@@ -117,7 +117,7 @@ class Upload:
 
 @dataclass(frozen=True)
 class State:
-    """The session state (NEMO_API.md §2.7). ``raw`` is the whole answer, as sent."""
+    """The session state (docs/protocol.md#session-state). ``raw`` is the whole answer, as sent."""
 
     raw: dict[str, Any]
 
@@ -157,8 +157,8 @@ RENDER_FAILED = "failed"
 class RenderJob:
     """An export: ``pending`` -> ``processing`` -> ``completed`` | ``failed``.
 
-    Two answer shapes are documented (NEMO_API.md §5.2): ``status`` with ``output.url`` at the
-    top, or ``data.status`` with ``data.outputUrl``; both are read.
+    Two answer shapes are documented (docs/protocol.md#render-polling): ``status`` with
+    ``output.url`` at the top, or ``data.status`` with ``data.outputUrl``; both are read.
     """
 
     id: str

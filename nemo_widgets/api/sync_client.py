@@ -7,7 +7,7 @@ on the private loop thread of :mod:`nemo_widgets.runtime`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,21 @@ class NemoClient:
     @property
     def backend(self) -> str:
         return self.aio.backend
+
+    @property
+    def on_notice(self) -> Callable[[str], Any] | None:
+        """Where one-time notices go (see :attr:`AsyncNemoClient.on_notice`)."""
+        return self.aio.on_notice
+
+    @on_notice.setter
+    def on_notice(self, handler: Callable[[str], Any] | None) -> None:
+        self.aio.on_notice = handler
+
+    def is_local_engine(self) -> bool:
+        return self._runtime.run(self.aio.is_local_engine())
+
+    def export_notice(self) -> str | None:
+        return self._runtime.run(self.aio.export_notice())
 
     def create_session(self, language: str = "en", *, task_name: str = "project") -> Session:
         return self._runtime.run(self.aio.create_session(language, task_name=task_name))

@@ -40,6 +40,7 @@ class PreparedFile:
     size: int
     mime: str
     open: Callable[[ExitStack], IO[bytes]]
+    format: str  # the canonical name in nemo_widgets.formats ("jpg", "heic", "mp4", ...)
 
 
 def prepare(files: tuple[FileInput, ...], max_bytes: int, stack: ExitStack) -> list[PreparedFile]:
@@ -96,7 +97,7 @@ def _prepare_stream(
         spool = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         copied = _copy_limited(stream, spool, max_bytes)
         if copied > max_bytes:
-            raise _too_large(name or f"file {index}", copied, max_bytes, at_least=True)
+            raise too_large(name or f"file {index}", copied, max_bytes, at_least=True)
         stream = spool
         stream.seek(0)
     start = stream.tell()
@@ -124,7 +125,7 @@ def _checked(
     if size == 0:
         raise UnsupportedFile(f"{label} is empty: pick the file again or export it anew.")
     if size > max_bytes:
-        raise _too_large(label, size, max_bytes)
+        raise too_large(label, size, max_bytes)
     found = sniff(head)
     extension = extension_of(name) if name else ""
     if extension and extension not in ACCEPTED_EXTENSIONS:
@@ -142,10 +143,10 @@ def _checked(
             f".{found} or export it again as .{extension}."
         )
     fmt = BY_EXTENSION[extension] if extension else BY_NAME[found]
-    return PreparedFile(name or f"upload-{index}.{found}", size, fmt.mime, opener)
+    return PreparedFile(name or f"upload-{index}.{found}", size, fmt.mime, opener, fmt.name)
 
 
-def _too_large(label: str, size: int, limit: int, *, at_least: bool = False) -> FileTooLarge:
+def too_large(label: str, size: int, limit: int, *, at_least: bool = False) -> FileTooLarge:
     more = "over " if at_least else ""
     return FileTooLarge(
         f"{label} is {more}{size / 2**20:.0f} MB; the limit is {limit / 2**20:.0f} MB. "

@@ -455,6 +455,12 @@ class Assistant:
             text = phrase(job.lang, "not_ready")
             job.error = NemoError(text)
             return self._tell(text)
+        # -- cloud helper's hunk: an anonymous cloud user hears once, before the first export,
+        # that it may need a signed-in token (docs/protocol.md#exports-on-anonymous-tokens).
+        notice = await self._client.export_notice()
+        if notice:
+            self._transcript.add("status", notice)
+        # -- end of the hunk
         try:
             render = await self._client.start_render(self.session_id or "", state.draft)
             job.render_id = render.id

@@ -96,6 +96,11 @@ def _output_target(output: Path | None, *, overwrite: bool) -> Path:
 async def _make(args: argparse.Namespace, output: Path, progress: Progress) -> MadeVideo:
     async with AsyncNemoClient(base_url=CLOUD_API_URL if args.cloud else None) as client:
         progress.note(f"Using the {client.backend}")
+        # Notices are shown even with --quiet: each explains what happens to the person's work.
+        client.on_notice = _notice
+        notice = await client.export_notice()
+        if notice:
+            _notice(notice)
         return await make_video(
             client,
             args.photos,
@@ -105,6 +110,10 @@ async def _make(args: argparse.Namespace, output: Path, progress: Progress) -> M
             music=args.music,
             on_event=progress,
         )
+
+
+def _notice(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _print_result(made: MadeVideo) -> None:

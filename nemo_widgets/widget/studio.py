@@ -149,6 +149,8 @@ class NemoStudio(anywidget.AnyWidget):
         )
         self._video = VideoStreamer(self._send_custom)
         self._assistant = Assistant(self._client, session_id=session_id, on_event=self._on_event)
+        if self._client.on_notice is None:  # unless the notebook routes them itself
+            self._client.on_notice = self._add_notice
 
         with self._syncing():
             self.backend = backend_label(settings)
@@ -530,12 +532,19 @@ class NemoStudio(anywidget.AnyWidget):
         """An error of the widget itself (the assistant reports its own) as an error item."""
         self._loop.call_soon_threadsafe(self._add_error_now, text)
 
+    def _add_notice(self, text: str) -> None:
+        """A one-time notice of the client (a photo converted for the cloud) as a status line."""
+        self._loop.call_soon_threadsafe(self._add_widget_item, "status", text)
+
     def _add_error_now(self, text: str) -> None:
-        item_id = f"widget-error-{next(self._error_ids)}"
+        self._add_widget_item("error", text)
+
+    def _add_widget_item(self, role: str, text: str) -> None:
+        item_id = f"widget-{role}-{next(self._error_ids)}"
         with self._lock:
             self._items[item_id] = {
                 "id": item_id,
-                "role": "error",
+                "role": role,
                 "text": text,
                 "streaming": False,
                 "stopped": False,
@@ -609,6 +618,9 @@ class NemoStudio(anywidget.AnyWidget):
         self._loop.call_soon_threadsafe(self._loop.call_later, delay, callback)
 
     def _shut_down(self) -> None:
+        if self._client.on_notice == self._add_notice:
+            self._client.on_notice = None  # a client the notebook keeps logs its notices again
+
         def stop_on_loop() -> None:
             self._assistant.stop()
             for future in list(self._futures):

@@ -1,8 +1,8 @@
 """A scriptable stand-in for NemoVideo's HTTP API (host A), served over real HTTP for tests.
 
 The real backend can never be reached from the test machine, so the API client is tested against
-this server instead. It speaks the protocol of ``/work/shared/protocol/NEMO_API.md`` (sections 1, 2,
-3, 5 and 7) and can inject every fault that document mentions.
+this server instead. It speaks the protocol of ``docs/protocol.md`` (host A: envelope, tokens,
+sessions, uploads, the agent stream, export, errors) and can inject every fault it mentions.
 
 Typical use from a pytest fixture::
 
@@ -71,7 +71,8 @@ ACCEPTED_EXTENSIONS: dict[str, str] = {
     **dict.fromkeys(("jpg", "jpeg", "png", "gif", "webp"), "image"),
     **dict.fromkeys(("mp3", "wav", "m4a", "aac"), "audio"),
 }
-"""Upload extensions the server accepts (NEMO_API.md 2.5), mapped to the reported ``file_type``."""
+"""Upload extensions the server accepts (docs/protocol.md#upload-formats), mapped to the
+reported ``file_type``."""
 
 DEFAULT_RENDER_OUTPUT_URL = "{url}/cdn/render-result/{id}.mp4"
 """Default of ``FaultServer.render_output_url``; ``{url}`` = server URL, ``{id}`` = render id."""
@@ -112,6 +113,8 @@ class Recorded:
     files: list[tuple[str, str, int]] = field(default_factory=list)
     """``(filename, content_type, size)`` for every part of the multipart field ``files``
     (``content_type`` is ``""`` when the part had none)."""
+    file_bytes: dict[str, bytes] = field(default_factory=dict)
+    """filename -> content of the ``files`` parts, only while ``FaultServer.keep_upload_bytes``."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,15 +336,18 @@ class _Part:
     filename: str | None = None
     content_type: str = ""
     size: int = 0
+    data: bytearray | None = None
 
 
 class _MultipartCounter:
     """Feeds a multipart body through python-multipart, keeping only part names and sizes.
 
-    The file contents are counted and thrown away, so a 200 MB upload costs no memory.
+    The file contents are counted and thrown away, so a 200 MB upload costs no memory, unless
+    ``keep`` asks for them (tests that look inside small uploads).
     """
 
-    def __init__(self, boundary: bytes) -> None:
+    def __init__(self, boundary: bytes, *, keep: bool = False) -> None:
+        self.keep = keep
         self.parts: list[_Part] = []
         self._part = _Part()
         self._headers: dict[bytes, bytes] = {}
@@ -367,11 +373,13 @@ class _MultipartCounter:
         self._parser.finalize()
 
     def _on_part_begin(self) -> None:
-        self._part = _Part()
+        self._part = _Part(data=bytearray() if self.keep else None)
         self._headers = {}
 
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         self._part.size += end - start
+        if self._part.data is not None:
+            self._part.data += data[start:end]
 
     def _on_part_end(self) -> None:
         self.parts.append(self._part)
@@ -419,7 +427,7 @@ _DROP_LOG_FILTER = _HideDeliberateDrops()
 def _envelope(
     data: Any = None, *, code: int = 0, message: str = "ok", status: int = 200
 ) -> JSONResponse:
-    """The NEMO_API.md 1.4 envelope ``{"code", "message", "data"}``."""
+    """The envelope of docs/protocol.md#response-envelope: ``{"code", "message", "data"}``."""
     return JSONResponse({"code": code, "message": message, "data": data}, status_code=status)
 
 
@@ -484,6 +492,8 @@ class FaultServer:
     """When set, jobs end ``failed`` with this error text instead of ``completed``."""
     require_attribution: bool
     """When True, a render submit without all three ``X-Skill-*`` headers gets HTTP 402."""
+    keep_upload_bytes: bool
+    """When True, uploaded files are kept in ``Recorded.file_bytes`` (default False)."""
 
     def __init__(self) -> None:
         self.url = ""
@@ -567,6 +577,7 @@ class FaultServer:
         self.render_bytes = DEFAULT_RENDER_BYTES
         self.render_failure = None
         self.require_attribution = False
+        self.keep_upload_bytes = False
 
     def requests_to(self, method: str, path_prefix: str) -> list[Recorded]:
         """Recorded requests with this method (``"*"``: any) whose path starts with the prefix."""
@@ -743,7 +754,7 @@ class FaultServer:
             _, options = parse_options_header(content_type)
             if b"boundary" not in options:
                 return _envelope(code=400, message="multipart body without boundary", status=400)
-            counter = _MultipartCounter(options[b"boundary"])
+            counter = _MultipartCounter(options[b"boundary"], keep=self.keep_upload_bytes)
             try:
                 async for chunk in request.stream():
                     record.body_size += len(chunk)
@@ -756,6 +767,11 @@ class FaultServer:
                 for part in counter.parts
                 if part.field_name == "files" and part.filename is not None
             ]
+            record.file_bytes = {
+                part.filename: bytes(part.data)
+                for part in counter.parts
+                if part.field_name == "files" and part.filename and part.data is not None
+            }
             return None
         body = await request.body()
         record.body_size = len(body)

@@ -1,6 +1,6 @@
 """AsyncNemoClient against the scriptable fault server, over real HTTP on 127.0.0.1.
 
-Each test names the rule of NEMO_API.md it proves and would fail without it.
+Each test names the rule of docs/protocol.md it proves and would fail without it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from nemo_widgets import AsyncNemoClient
+from nemo_widgets import AsyncNemoClient, config
 from nemo_widgets.api import (
     AuthError,
     ExportBlocked,
@@ -56,7 +56,7 @@ def texts(events) -> list[str]:
     return [event.text for event in events if isinstance(event, Text)]
 
 
-# -- identity and headers (§1.2, §2.1) ---------------------------------------------------------
+# -- identity and headers (#request-headers, #anonymous-tokens) ------------------------------------
 
 
 async def test_every_request_carries_attribution_and_bearer(server, client, tmp_path):
@@ -154,7 +154,7 @@ async def test_a_token_the_user_gave_is_never_replaced(server, style):
     assert secret not in str(caught.value) and secret not in repr(caught.value)
 
 
-# -- error codes (§7) ----------------------------------------------------------------------------
+# -- error codes (#errors) -------------------------------------------------------------------------
 
 
 async def test_session_not_found_is_raised_never_swapped(server, client):
@@ -203,6 +203,59 @@ async def test_http_402_on_export_is_a_plan_problem_not_credits(server, client):
     assert len(server.requests_to("POST", "/api/render")) == 1, "402 is deterministic: no retry"
 
 
+async def test_http_402_on_an_anonymous_token_says_how_to_get_one_that_exports(server, client):
+    session = await client.create_session()
+    server.inject(
+        "POST", "/api/render/proxy/lambda", status=402, body={"message": "export requires account"}
+    )
+    with pytest.raises(ExportBlocked) as caught:
+        await client.start_render(session.session_id, DRAFT)
+    message = str(caught.value)
+    register = f"https://nemovideo.com/register?bind={session.user_id}"
+    assert caught.value.link == register
+    steps = [register, "Settings -> API Tokens", "NEMO_TOKEN", "export again"]
+    assert [message.find(step) for step in steps] == sorted(message.find(s) for s in steps)
+    assert all(step in message for step in steps)
+
+
+async def test_http_402_on_a_token_of_ones_own_points_at_its_scope(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        server.inject("POST", "/api/render/proxy/lambda", status=402, body={"message": "no"})
+        with pytest.raises(ExportBlocked, match="'render' scope") as caught:
+            await nemo.start_render(session.session_id, DRAFT)
+    assert "register" not in str(caught.value)
+    assert caught.value.link == "https://nemovideo.com/dashboard/billing"
+
+
+async def test_an_anonymous_user_is_told_once_before_the_first_export(server, client, caplog):
+    session = await client.create_session()
+    caplog.set_level(logging.WARNING, logger="nemo_widgets.api")
+    await client.start_render(session.session_id, DRAFT)
+    await client.start_render(session.session_id, DRAFT)
+    notices = [r.getMessage() for r in caplog.records if "anonymous NemoVideo token" in r.message]
+    assert len(notices) == 1
+    assert "https://nemovideo.com/register" in notices[0] and "NEMO_TOKEN" in notices[0]
+    assert await client.export_notice() is None  # said once per client
+    # The server was asked whether it is nemo-widgets' engine before the notice, once.
+    assert len(server.requests_to("GET", "/api/engine/info")) == 1
+
+
+async def test_an_app_can_take_the_notice_and_show_it_itself(server, client, caplog):
+    notice = await client.export_notice()
+    assert notice and "may refuse it" in notice
+    session = await client.create_session()
+    caplog.set_level(logging.WARNING, logger="nemo_widgets.api")
+    await client.start_render(session.session_id, DRAFT)
+    assert "anonymous" not in caplog.text
+
+
+async def test_no_notice_with_a_token_of_ones_own(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, timings=FAST) as nemo:
+        assert await nemo.export_notice() is None
+    assert server.requests == []
+
+
 async def test_missing_attribution_headers_would_block_export(server):
     # The fault server mimics the documented 402 for calls without the headers; ours pass.
     server.require_attribution = True
@@ -222,7 +275,7 @@ async def test_server_message_echoing_a_token_is_redacted(server):
     assert "9999" in str(caught.value)
 
 
-# -- rate limits, 5xx, connect errors -------------------------------------------------------------
+# -- rate limits, 5xx, connect errors --------------------------------------------------------------
 
 
 async def test_429_waits_retry_after_and_retries_once(server, client):
@@ -277,7 +330,7 @@ async def test_slow_answer_within_the_read_timeout(server, client):
     assert (await client.credits()).available == 100
 
 
-# -- the agent stream (§3) --------------------------------------------------------------------
+# -- the agent stream (#the-agent-stream) ----------------------------------------------------------
 
 
 async def test_chat_sends_the_documented_body_and_yields_events(server, client):
@@ -445,6 +498,18 @@ async def test_whole_turn_is_capped(server):
             await collect(nemo.chat(session.session_id, "hi", streaming=True))
 
 
+async def test_done_ends_the_turn_while_the_connection_stays_open(server, client):
+    session = await client.create_session()
+    server.script_turn(
+        fs.data(fs.adk_text("Finished.")),
+        fs.data({"type": "done"}),
+        fs.sleep(FAST.heartbeat_timeout * 2),  # without the rule: StreamTimeout, or the text below
+        fs.data(fs.adk_text("never read")),
+    )
+    events = await collect(client.chat(session.session_id, "hi"))
+    assert events == [Text("Finished.")]
+
+
 async def test_stopping_the_iteration_closes_the_stream(server, client):
     session = await client.create_session()
     server.script_turn(
@@ -456,7 +521,7 @@ async def test_stopping_the_iteration_closes_the_stream(server, client):
     assert len(server.requests_to("POST", "/run_sse")) == 1
 
 
-# -- uploads (§2.5) ------------------------------------------------------------------------------
+# -- uploads (#uploads) ----------------------------------------------------------------------------
 
 
 async def test_upload_sends_several_files_in_one_multipart_request(server, client, tmp_path):
@@ -512,7 +577,7 @@ async def test_upload_urls(server, client):
         await client.upload_urls(session.session_id, ["file:///etc/passwd"])
 
 
-# -- state, credits, claim link ------------------------------------------------------------------
+# -- state, credits, claim link --------------------------------------------------------------------
 
 
 async def test_state_keeps_the_raw_answer_and_reads_the_timeline(server, client):
@@ -542,7 +607,37 @@ async def test_claim_link_holds_no_token(server, client):
     }
 
 
-# -- render (§5) -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        {"status": 404, "code": 404, "message": "no such endpoint"},  # the call was retired
+        {"status": 403, "body": {"message": "claim tokens are disabled"}},
+        {"status": 500},
+        {"body": {"code": 0, "data": {}}},  # answered, but without a claim token
+    ],
+)
+async def test_claim_link_falls_back_to_the_task_link(server, client, refusal):
+    session = await client.create_session()
+    server.inject("POST", "/api/auth/claim-token", **refusal)
+    link = await client.claim_link(session)
+    assert link == (
+        f"https://nemovideo.com/workspace/task/{session.task_id}?session={session.session_id}"
+    )
+
+
+async def test_a_claim_token_that_is_the_api_token_never_goes_into_the_link(server):
+    async with AsyncNemoClient(server.url, fs.TEST_TOKEN, web_url="http://web", timings=FAST) as c:
+        session = await c.create_session()
+        for leaked in (fs.TEST_TOKEN, "nmv_usr_other", f"x{fs.TEST_TOKEN}"):
+            server.inject(
+                "POST", "/api/auth/claim-token", body={"code": 0, "data": {"claim_token": leaked}}
+            )
+            link = await c.claim_link(session)
+            assert link.startswith(f"http://web/workspace/task/{session.task_id}?session=")
+            assert "nmv_" not in link
+
+
+# -- render (#export) ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("shape", ["sk", "skref"])
@@ -649,7 +744,7 @@ async def test_empty_timeline_is_not_submitted(server, client):
     assert server.requests == []
 
 
-# -- secrets ---------------------------------------------------------------------------------
+# -- secrets ---------------------------------------------------------------------------------------
 
 
 async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_path):
@@ -681,3 +776,22 @@ async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_pa
     for token in issued:
         assert all(token not in text for text in shown)
     assert json.dumps(nemo.raw_events and list(nemo.raw_events)).count("nmv_usr_") == 0
+
+
+# -- the local engine, known by its answer (no notice, HEIC kept) ----------------------------------
+
+
+@pytest.mark.parametrize("separate_process", [False, True])
+async def test_the_local_engine_is_recognised(engine, monkeypatch, separate_process):
+    if separate_process:  # as if started by `nemo-widgets serve`: known only by its answer
+        monkeypatch.setattr(config, "_local_engine_urls", set())
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        assert nemo.settings.backend_kind == ("server" if separate_process else "local")
+        assert await nemo.is_local_engine()
+        assert await nemo.export_notice() is None
+
+
+async def test_another_server_is_not_the_local_engine(server, client):
+    assert not await client.is_local_engine()
+    assert not await client.is_local_engine()
+    assert len(server.requests_to("GET", "/api/engine/info")) == 1

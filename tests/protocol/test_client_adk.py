@@ -94,3 +94,11 @@ async def test_llm_agent_partial_and_final_share_an_id(nemo, adk_server, streami
 async def test_unknown_session_is_session_not_found(nemo):
     with pytest.raises(SessionNotFound):
         _ = [event async for event in nemo.chat("no-such-session", "hello")]
+
+
+async def test_turn_complete_is_not_the_end_of_an_adk_turn(nemo, adk_server):
+    # ADK marks a model response turnComplete also when the model waits for tool results; the
+    # run goes on in the same stream, so only the end of the body ends the turn.
+    events = await turn(nemo, adk_server, "midturn")
+    assert full_text(events) == [scripts.MIDTURN_FIRST, scripts.MIDTURN_REST]
+    assert '"turnComplete":true' in "".join(nemo.raw_events).replace(" ", "")

@@ -49,3 +49,18 @@ def test_breaking_out_of_a_turn_closes_the_stream(server):
         assert next(events) == TextDelta("first")
         events.close()  # returns at once, without waiting for the 5 s pause
         assert list(events) == []
+
+
+def test_notices_through_the_blocking_client(server, tmp_path):
+    from tests.protocol.test_cloud_formats import heic
+
+    shown: list[str] = []
+    with NemoClient(server.url, timings=FAST) as nemo:
+        nemo.on_notice = shown.append
+        assert nemo.aio.on_notice == shown.append
+        assert not nemo.is_local_engine()
+        assert "NEMO_TOKEN" in (nemo.export_notice() or "")
+        session = nemo.create_session()
+        uploaded = nemo.upload(session.session_id, heic(tmp_path / "a.heic"))
+        assert uploaded.files[0].filename == "a.jpg"
+    assert len(shown) == 1 and "a.jpg" in shown[0]

@@ -1,4 +1,4 @@
-"""The response envelope of NEMO_API.md §1.4 and the error mapping of §7."""
+"""The response envelope (docs/protocol.md#response-envelope) and the error mapping (#errors)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,7 @@ def test_every_message_says_what_to_do():
     }
     for code, hint in advice.items():
         assert hint in str(error_for(200, code, "m", CONTEXT))
-    assert "upgrade" in str(error_for(402, None, "m", CONTEXT))
+    assert "NEMO_TOKEN" in str(error_for(402, None, "m", CONTEXT))
+    assert "register?bind=anon_1" in str(error_for(402, None, "m", CONTEXT))
     assert "Wait" in str(error_for(429, None, "m", CONTEXT))
     assert "Try again" in str(error_for(500, None, "m", CONTEXT))

@@ -1,4 +1,4 @@
-"""The /run_sse event parser: every shape of NEMO_API.md §3.3–3.4, real ADK captures, junk."""
+"""The /run_sse event parser: every shape of docs/protocol.md#event-shapes, ADK captures, junk."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from nemo_widgets.api.events import (
     TextDelta,
     ToolCall,
     ToolResult,
+    TurnEnd,
     Unknown,
     parse_payload,
 )
@@ -155,9 +156,32 @@ def test_typed_events(payload, expected):
     assert parse_payload(json.dumps(payload)) == [expected]
 
 
-@pytest.mark.parametrize("kind", ["done", "thinking_start", "session_ready", "warming_up"])
+@pytest.mark.parametrize("kind", ["thinking_start", "session_ready", "warming_up"])
 def test_other_typed_events_are_unknown(kind):
     assert kinds(parse_payload(json.dumps({"type": kind}))) == ["Unknown"]
+
+
+# -- the end of a turn (docs/protocol.md#stream-end) --------------------------------------------
+
+
+@pytest.mark.parametrize("payload", [{"type": "done"}, {"type": "DONE", "reason": "stop"}])
+def test_typed_done_ends_the_turn(payload):
+    assert parse_payload(json.dumps(payload)) == [TurnEnd()]
+
+
+@pytest.mark.parametrize("key", ["turnComplete", "turn_complete"])
+def test_adk_turn_complete_does_not_end_the_turn(key):
+    # ADK also sets it when the model waits for tool results; the run goes on after it.
+    assert parse_payload(adk([{"text": "Bye"}], **{key: True})) == [Text("Bye")]
+
+
+def test_the_parser_stops_at_the_end_of_the_turn():
+    parser = ChatStreamParser()
+    first = b'data: {"type":"text","content":"hi"}\n\ndata: {"type":"done"}\n\ndata: {"type":'
+    assert parser.feed(first) == [Text("hi")]
+    assert parser.finished
+    assert parser.feed(b'"text","content":"late"}\n\n') == []
+    assert parser.close() == []
 
 
 @pytest.mark.parametrize("payload", ["", "   ", "heartbeat", "ping"])

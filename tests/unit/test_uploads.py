@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 from contextlib import ExitStack
 
+import pillow_heif
 import pytest
+from PIL import Image
 
+from nemo_widgets.api import cloud_formats
 from nemo_widgets.api.errors import FileTooLarge, UnsupportedFile
-from nemo_widgets.api.uploads import prepare
+from nemo_widgets.api.uploads import PreparedFile, prepare
 from nemo_widgets.formats import extension_of, formats_agree, sniff
 
 HEADS = {
@@ -161,3 +164,33 @@ def test_nothing_to_upload_and_wrong_types():
         prepared()
     with pytest.raises(TypeError, match="not int"):
         prepared(42)
+
+
+# -- formats the cloud does not list (nemo_widgets.api.cloud_formats) ----------------------------
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "L", "RGB"])
+def test_a_heic_without_metadata_becomes_a_plain_jpeg(mode):
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new(mode, (40, 30), 128 if mode == "L" else (10, 200, 30, 128)[: len(mode)]).save(
+        buffer, "HEIF"
+    )
+    with ExitStack() as stack:
+        [photo] = prepare((("shot.HEIF", buffer.getvalue()),), 10**6, stack)
+        assert cloud_formats.needs_adapting(photo) and photo.format == "heic"
+        jpeg = cloud_formats.adapt(photo, stack)
+        assert (jpeg.name, jpeg.mime, jpeg.format) == ("shot.jpg", "image/jpeg", "jpg")
+        data = jpeg.open(stack).read()
+        assert len(data) == jpeg.size and data[:3] == b"\xff\xd8\xff"
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (40, 30) and image.mode in ("RGB", "L")
+            assert "icc_profile" not in image.info and not image.getexif()
+
+
+@pytest.mark.parametrize(
+    ("name", "adapt"), [("a.jpg", False), ("a.jpeg", False), ("a.png", False), ("a.heic", True)]
+)
+def test_only_unlisted_files_are_adapted(name, adapt):
+    fmt = "heic" if name.endswith("heic") else "jpg"
+    assert cloud_formats.needs_adapting(PreparedFile(name, 1, "x", lambda _: None, fmt)) is adapt

@@ -533,3 +533,36 @@ def test_stop_from_the_browser_keeps_what_was_streamed(start_engine, photos: lis
         assert reply["stopped"] is True and reply["streaming"] is False
         # The trait follows once the status line streamed before it is out.
         wait_for(lambda: studio.get_state()["messages"] == studio.messages, "the commit")
+
+
+# -- the widget on a server that is not the local engine (the loopback fault server) -----------
+
+
+def test_an_anonymous_cloud_user_is_warned_before_export_and_told_how_to_unlock_it(
+    photos: list[Path],
+):
+    from tests.protocol import fault_server as fs
+    from tests.protocol.test_cloud_formats import heic
+
+    draft = {"d": 3000, "t": [{"tt": 0, "sg": [{"st": 0, "d": 3000}]}]}
+    with fs.FaultServer() as server, open_studio(server.url) as studio:
+        studio.upload(*photos, heic(photos[0].parent / "IMG_1.HEIC"))
+        assert studio.upload(heic(photos[0].parent / "IMG_2.heif")) == ["IMG_2.jpg"]
+        told = [m["text"] for m in studio.messages if "is a HEIC photo" in m["text"]]
+        assert len(told) == 1 and "IMG_1.jpg" in told[0], "told once, in the widget"
+        server.script_turn(fs.update_draft(draft), fs.data(fs.adk_text("Made it.")))
+        studio.send_sync("make a video")
+        server.inject(
+            "POST", "/api/render/proxy/lambda", status=402, body={"message": "requires account"}
+        )
+        browser_says(studio, {"type": "export"})
+        wait_for(lambda: studio.get_state()["export"]["state"] == "error", "the refusal")
+        [user] = {s["user_id"] for s in server.sessions.values()}
+        texts = [(m["role"], m["text"]) for m in studio.messages]
+        notice = next(i for i, (role, t) in enumerate(texts) if "anonymous NemoVideo" in t)
+        refusal = next(i for i, (role, t) in enumerate(texts) if "HTTP 402" in t)
+        assert texts[notice][0] == "status" and texts[refusal][0] == "error"
+        assert notice < refusal, "told before the export, not after"
+        for step in (f"/register?bind={user}", "Settings -> API Tokens", "NEMO_TOKEN"):
+            assert step in texts[refusal][1]
+            assert step in studio.get_state()["export"]["error"]

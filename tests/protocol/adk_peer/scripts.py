@@ -37,9 +37,10 @@ ERROR: Final = "error"
 ERRUTF: Final = "errutf"
 ERRCODE: Final = "errcode"
 UNICODE: Final = "unicode"
+MIDTURN: Final = "midturn"
 
 #: Every keyword that selects a script (``default`` is also what any other text gets).
-SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE)
+SCRIPTS: Final = (DEFAULT, TOOL, SILENT, EMPTY, ERROR, ERRUTF, ERRCODE, UNICODE, MIDTURN)
 
 # -------------------------------------------------------------- nemo_agent: the scripts
 
@@ -77,6 +78,12 @@ ERRCODE_FINISH_REASON: Final = "SAFETY"
 # unicode: accents, a double quote, newlines and an astral-plane emoji.
 UNICODE_CHUNKS: Final = ('Héllo "wörld" ', "line1\nline2\n\n", "emoji 🚀 done")
 UNICODE_TEXT: Final = "".join(UNICODE_CHUNKS)
+
+# midturn: a text event marked turn_complete (as ADK marks a model waiting for tool results),
+# then, after MIDTURN_PAUSE seconds, the rest of the same run: the turn is not over yet.
+MIDTURN_FIRST: Final = "Let me check."
+MIDTURN_PAUSE: Final = 0.3
+MIDTURN_REST: Final = "Checked: all good."
 
 # ------------------------------------------------------------ nemo_llm_agent: ScriptedLlm
 

@@ -81,6 +81,11 @@ class ScriptedAgent(BaseAgent):
                     error_message=scripts.ERRCODE_MESSAGE,
                     finish_reason=types.FinishReason(scripts.ERRCODE_FINISH_REASON),
                 )
+            case scripts.MIDTURN:
+                part = types.Part(text=scripts.MIDTURN_FIRST)
+                yield event(content=_content("model", part), turn_complete=True)
+                await asyncio.sleep(scripts.MIDTURN_PAUSE)
+                yield event(content=_content("model", types.Part(text=scripts.MIDTURN_REST)))
             case scripts.UNICODE:
                 async for ev in text(scripts.UNICODE_CHUNKS):
                     yield ev
