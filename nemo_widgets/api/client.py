@@ -88,6 +88,23 @@ EXPORT_NOTICE = (
 ProgressCallback = Callable[[RenderJob], Any]
 
 
+class Notice(str):
+    """Something the client tells the person once, as English text.
+
+    A plain ``str`` for whoever just shows it; ``kind`` and ``values`` let a front end say it
+    in the person's language instead (the assistant does).
+    """
+
+    kind: str
+    values: dict[str, str]
+
+    def __new__(cls, kind: str, template: str, **values: str) -> Notice:
+        notice = super().__new__(cls, template.format(**values))
+        notice.kind = kind
+        notice.values = values
+        return notice
+
+
 class AsyncNemoClient:
     """Async client for the NemoVideo HTTP API (or any server speaking it).
 
@@ -186,7 +203,7 @@ class AsyncNemoClient:
                 self._local_engine = isinstance(info, dict) and info.get("engine") == _ENGINE_NAME
         return self._local_engine
 
-    async def export_notice(self) -> str | None:
+    async def export_notice(self) -> Notice | None:
         """What to tell the person once, before their first export on an anonymous token from
         a server that is not the local engine: the cloud may want a signed-in token.
 
@@ -197,7 +214,7 @@ class AsyncNemoClient:
         if await self.is_local_engine():
             return None
         self._export_notice_given = True
-        return EXPORT_NOTICE.format(web=self.settings.web_url)
+        return Notice("anonymous_export", EXPORT_NOTICE, web=self.settings.web_url)
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -292,12 +309,14 @@ class AsyncNemoClient:
                     raise uploads.too_large(new.name, new.size, self.settings.max_upload_bytes)
                 if file.format == "heic" and not self._told_about_heic:
                     self._told_about_heic = True
-                    self._notify(HEIC_NOTICE.format(name=file.name, new=new.name))
+                    self._notify(
+                        Notice("heic_converted", HEIC_NOTICE, name=file.name, new=new.name)
+                    )
                 file = new
             adapted.append(file)
         return adapted
 
-    def _notify(self, text: str) -> None:
+    def _notify(self, text: Notice) -> None:
         """Tell the person something once: through ``on_notice`` if set, else the log."""
         if self.on_notice is not None:
             self.on_notice(text)

@@ -48,6 +48,7 @@ from .wording import (
     file_size,
     format_answer,
     join_names,
+    notice_text,
 )
 from .wording import say as phrase
 
@@ -130,6 +131,15 @@ class Assistant:
     @property
     def history(self) -> list[ChatItem]:
         return self._transcript.items
+
+    @property
+    def language(self) -> Language:
+        """The conversation's language: that of the last message with a sign of one."""
+        return self._lang
+
+    def notice_text(self, notice: str) -> str:
+        """A one-time notice of the client, in the conversation's language."""
+        return notice_text(notice, self._lang)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -455,12 +465,11 @@ class Assistant:
             text = phrase(job.lang, "not_ready")
             job.error = NemoError(text)
             return self._tell(text)
-        # -- cloud helper's hunk: an anonymous cloud user hears once, before the first export,
-        # that it may need a signed-in token (docs/protocol.md#exports-on-anonymous-tokens).
+        # An anonymous cloud user hears once, before the first export, that it may need a
+        # signed-in token (docs/protocol.md#exports-on-anonymous-tokens).
         notice = await self._client.export_notice()
         if notice:
-            self._transcript.add("status", notice)
-        # -- end of the hunk
+            self._transcript.add("status", notice_text(notice, job.lang))
         try:
             render = await self._client.start_render(self.session_id or "", state.draft)
             job.render_id = render.id

@@ -138,6 +138,28 @@ def error_text(exc: BaseException, lang: Language = "en") -> str:
     return template.format(detail=exc.message.strip().rstrip("."))
 
 
+# The client's one-time notices (api.client.Notice), by kind, in Chinese.
+_ZH_NOTICES = {
+    "anonymous_export": (
+        "提示：这次导出用的是匿名 NemoVideo 令牌，匿名令牌没有导出权限，云端可能会拒绝。"
+        "如果被拒绝：在 {web}/register 注册，在 Settings -> API Tokens 创建令牌，"
+        "把它设为 NEMO_TOKEN，然后再导出。"
+    ),
+    "heic_converted": (
+        "{name} 是 HEIC 照片，NemoVideo 云端不支持这种格式，所以以高质量 JPEG（{new}）发送，"
+        "方向和色彩配置保持不变；之后的 HEIC/HEIF 照片也会这样处理。原文件不会被修改。"
+    ),
+}
+
+
+def notice_text(notice: str, lang: Language = "en") -> str:
+    """A one-time notice of the client (``api.client.Notice``) in ``lang``."""
+    kind = getattr(notice, "kind", None)
+    if lang == "zh" and kind in _ZH_NOTICES:
+        return _ZH_NOTICES[kind].format(**notice.values)  # type: ignore[attr-defined]
+    return str(notice)
+
+
 def agent_error(message: str, lang: Language = "en") -> str:
     """An error the agent reported in its stream, introduced in ``lang`` unless already in it."""
     if lang == "zh" and _HAN.search(message):

@@ -534,6 +534,7 @@ class NemoStudio(anywidget.AnyWidget):
 
     def _add_notice(self, text: str) -> None:
         """A one-time notice of the client (a photo converted for the cloud) as a status line."""
+        text = self._assistant.notice_text(text)
         self._loop.call_soon_threadsafe(self._add_widget_item, "status", text)
 
     def _add_error_now(self, text: str) -> None:

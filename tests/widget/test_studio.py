@@ -566,3 +566,24 @@ def test_an_anonymous_cloud_user_is_warned_before_export_and_told_how_to_unlock_
         for step in (f"/register?bind={user}", "Settings -> API Tokens", "NEMO_TOKEN"):
             assert step in texts[refusal][1]
             assert step in studio.get_state()["export"]["error"]
+
+
+def test_a_chinese_conversation_hears_the_cloud_notices_in_chinese(photos: list[Path]):
+    from tests.protocol import fault_server as fs
+    from tests.protocol.test_cloud_formats import heic
+
+    draft = {"d": 3000, "t": [{"tt": 0, "sg": [{"st": 0, "d": 3000}]}]}
+    with fs.FaultServer() as server, open_studio(server.url) as studio:
+        server.script_turn(fs.update_draft(draft), fs.data(fs.adk_text("好的。")))
+        studio.send_sync("帮我做一个视频")  # the conversation is now in Chinese
+        studio.upload(heic(photos[0].parent / "IMG_1.HEIC"))
+        [heic_note] = [m["text"] for m in studio.messages if "HEIC" in m["text"]]
+        assert "IMG_1.HEIC 是 HEIC 照片" in heic_note and "IMG_1.jpg" in heic_note
+        server.inject(
+            "POST", "/api/render/proxy/lambda", status=402, body={"message": "requires account"}
+        )
+        browser_says(studio, {"type": "export"})
+        wait_for(lambda: studio.get_state()["export"]["state"] == "error", "the refusal")
+        statuses = [m["text"] for m in studio.messages if m["role"] == "status"]
+        [export_note] = [t for t in statuses if "匿名" in t]
+        assert "NEMO_TOKEN" in export_note and "anonymous" not in export_note
