@@ -4,10 +4,10 @@ It routes each message (a few commands are answered here, everything else goes t
 runs one piece of work at a time in arrival order, and reports everything as events
 (docs/widget-protocol.md, "Assistant events"). The widget and the CLI are views of it.
 
-Rules kept from NEMO_API.md: a message is never sent twice once it may have reached the agent
-(stop closes the stream, nothing is resent); a session the server no longer knows is replaced,
-said to the user, and the action retried once (code 1002 means it never ran); a turn without
-text is described from the state diff.
+Rules kept from docs/protocol.md#stream-recovery: a message is never sent twice once it may
+have reached the agent (stop closes the stream, nothing is resent); a session the server no
+longer knows is replaced, said to the user, and the action retried once (code 1002 means it
+never ran); a turn without text is described from the state diff.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ class Assistant:
 
     async def answer(self, item_id: str, choices: Sequence[Sequence[str]]) -> Reply:
         """Answer a question item: ``choices`` holds the chosen option labels per question
-        (``[]`` skips one). The answer is sent as the next message (NEMO_API.md §3.5)."""
+        (``[]`` skips one). The answer is sent as the next message (docs/protocol.md#questions)."""
         item = self._transcript.get(item_id)
         if item is None or item.question is None:
             return Reply(error=phrase(self._lang, "no_question"))
@@ -444,7 +444,10 @@ class Assistant:
     def _describe_change(
         self, turn: AgentTurn, before: State, after: State | None, lang: Language
     ) -> None:
-        """A turn without text: say what changed in one sentence (NEMO_API.md §3.7)."""
+        """A turn without text: say what changed in one sentence.
+
+        docs/protocol.md#stream-recovery
+        """
         changes = before.timeline.diff(after.timeline, lang) if after is not None else []
         if changes:
             text = phrase(lang, "silent_done", sentence=changes[0])

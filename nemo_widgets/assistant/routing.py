@@ -242,8 +242,8 @@ def route(text: str) -> Route:
 
 # --------------------------------------------------------------------------- tool labels
 
-# A tool call's status line, by words in its name (NEMO_API.md §3.6); first match wins. A tool's
-# own name is never shown: one that matches nothing gets the generic line.
+# A tool call's status line, by words in its name (docs/protocol.md#tool-names); first match
+# wins. A tool's own name is never shown: one that matches nothing gets the generic line.
 _TOOL_LABELS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("generate_video", "seedance", "kling", "veo", "text_to_video", "image_to_video"),

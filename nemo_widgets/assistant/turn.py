@@ -1,10 +1,11 @@
 """One agent turn on screen: the chat events of ``/run_sse`` in, transcript items out.
 
 * Streamed text (deltas) opens an assistant item and grows it; the complete text that follows
-  replaces the deltas, translated out of GUI-speak (NEMO_API.md §3.4).
+  replaces the deltas, translated out of GUI-speak (docs/protocol.md#event-classification).
 * A complete text already shown in this turn is dropped, and deltas that only repeat it are
   held back until it is clear whether they do (ADK repeats the whole text after its partials).
-* A trailing "I encountered a temporary issue" after normal output is dropped (§3.7).
+* A trailing "I encountered a temporary issue" after normal output is dropped
+  (docs/protocol.md#stream-recovery).
 * Tool calls become quiet status lines; only heartbeats for a while give "Still working…".
 """
 
@@ -53,7 +54,7 @@ class AgentTurn:
 
     @property
     def silent(self) -> bool:
-        """Nothing was said: no text, no question, no error (NEMO_API.md §3.7)."""
+        """Nothing was said: no text, no question, no error (docs/protocol.md#stream-recovery)."""
         return not (self.shown or self.asked or self.errors)
 
     @property

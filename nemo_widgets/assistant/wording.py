@@ -249,7 +249,7 @@ def _option(raw: Any, index: int) -> dict[str, str]:
 
 
 def format_answer(question: dict[str, Any], choices: list[list[str]], lang: Language = "en") -> str:
-    """The answer message of NEMO_API.md §3.5: one ``"<n>. <prompt>: <labels>"`` line per
+    """The answer message of docs/protocol.md#questions: one ``"<n>. <prompt>: <labels>"`` line per
     question, ``Skipped`` (跳过) where nothing was chosen."""
     skipped = say(lang, "skipped")
     lines = []

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from nemo_widgets.timeline import Segment, Timeline, Track
 
-# The constructed example draft of NEMO_API.md section 4.4.
+# A draft shaped like the protocol's own example (docs/protocol.md#the-draft).
 EXAMPLE: dict[str, Any] = {
     "d": 9000,
     "m": {"title": "Island Getaway", "width": 1920, "height": 1080},
