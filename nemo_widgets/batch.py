@@ -11,11 +11,16 @@ aspect, music or photos changed (a photo counts as changed when its path, size o
 time does). The batch only ever replaces a video it made itself: any other file at an output
 path is left alone and its item is reported as failed. Run one batch at a time per folder:
 two running at once on the same folder would each keep only their own record.
+
+``batch.run(executor=...)`` makes the items as tasks on a Dask cluster or any
+``concurrent.futures`` executor (see :mod:`nemo_widgets.executors`); the record, the skipping
+and the files stay on this machine and work the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
 import json
@@ -23,8 +28,8 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -34,8 +39,9 @@ from tqdm.auto import tqdm
 from .api.client import AsyncNemoClient
 from .api.errors import AuthError, ExportBlocked, OutOfCredits
 from .api.sync_client import NemoClient
+from .executors import Fanout, RemoteFailed, ShipPhotos, check_executor
 from .formats import FORMATS
-from .make import ASPECTS, MakeFailed, client_for, failure_message, make_video
+from .make import ASPECTS, MadeVideo, MakeFailed, client_for, failure_message, make_video
 from .outputs import Outputs, is_ours, prepare_folder, stamp, write_json
 from .runtime import get_runtime
 
@@ -96,7 +102,11 @@ class BatchResult:
     unchanged) or ``"failed"`` (``error`` says why; ``session_id``, when there is one, is the
     project on the server, to continue with ``NemoStudio(session_id=...)``). ``path`` is the
     video (None when failed), ``duration_s`` its length, ``seconds`` the time spent on the item
-    in this run.
+    in this run. ``worker`` is where it was made when the batch ran on an executor (a Dask
+    worker's address, or ``host pid N``); ``times`` are the seconds of its steps: ``upload``,
+    ``turn`` and ``render`` (render and download), and on an executor also ``engine`` (starting
+    the worker's engine), ``task`` (the whole task on the worker) and ``transfer`` (the video
+    back to this machine).
     """
 
     name: str
@@ -106,6 +116,8 @@ class BatchResult:
     error: str | None
     seconds: float
     session_id: str | None = None
+    worker: str | None = None
+    times: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 class BatchTable:
@@ -181,6 +193,7 @@ class Batch:
         batch.add("hike", "photos/hike", "make a 10-second video with smooth transitions")
         batch.run()          # blocking, also in a notebook; or: await batch.run_async()
         batch.table()
+        batch.run(executor=Client(cluster))   # the same batch as tasks on a Dask cluster
 
     ``client`` is a :class:`~nemo_widgets.NemoClient` or an
     :class:`~nemo_widgets.AsyncNemoClient` (not closed by the batch); by default one is made
@@ -314,24 +327,37 @@ class Batch:
 
     # -- running ---------------------------------------------------------------------------
 
-    def run(self) -> list[BatchResult]:
+    def run(self, executor: Any = None, *, ship_photos: ShipPhotos = "auto") -> list[BatchResult]:
         """Make every item not made yet and return the results (also in :attr:`results`).
 
         Blocks until done; works in a notebook too. Interrupting keeps what is finished.
+
+        ``executor``, a ``dask.distributed.Client`` or a ``concurrent.futures.Executor``,
+        makes each item as one task there (two per worker thread are handed to it at a time;
+        ``concurrency`` is not used then); the videos come back to this machine. On the local
+        engine each worker process starts an engine of its own. ``ship_photos``: ``"auto"``
+        sends the photos with the tasks once a worker cannot see them, ``True`` always, ``False``
+        never (the workers share the disk). Interrupting cancels the tasks not started yet.
         """
+        if executor is not None:
+            check_executor(executor, ship_photos)
         manifest = self._prepare()
         bar = self._progress_bar()
         try:
-            return get_runtime().run(self._run(manifest, bar))
+            return get_runtime().run(self._run(manifest, bar, executor, ship_photos))
         finally:
             bar.close()
 
-    async def run_async(self) -> list[BatchResult]:
+    async def run_async(
+        self, executor: Any = None, *, ship_photos: ShipPhotos = "auto"
+    ) -> list[BatchResult]:
         """:meth:`run` for async code: ``results = await batch.run_async()``."""
+        if executor is not None:
+            check_executor(executor, ship_photos)
         manifest = self._prepare()
         bar = self._progress_bar()
         try:
-            return await self._run(manifest, bar)
+            return await self._run(manifest, bar, executor, ship_photos)
         finally:
             bar.close()
 
@@ -352,10 +378,11 @@ class Batch:
     def _progress_bar(self) -> Any:
         return tqdm(total=len(self.items), desc="Videos", unit="video", disable=not self.progress)
 
-    async def _run(self, manifest: _Manifest, bar: Any) -> list[BatchResult]:
+    async def _run(
+        self, manifest: _Manifest, bar: Any, executor: Any, ship_photos: ShipPhotos
+    ) -> list[BatchResult]:
         self._stopped_by = None
         finished: dict[str, BatchResult] = {}
-        gate = asyncio.Semaphore(self.concurrency)
 
         def done(result: BatchResult) -> None:
             finished[result.name] = result
@@ -365,9 +392,10 @@ class Batch:
                 self.on_result(result)
 
         try:
-            async with client_for(self.client) as client:
+            async with _maker(self.client, executor, ship_photos) as (make, width):
+                gate = asyncio.Semaphore(width or self.concurrency)
                 tasks = [
-                    asyncio.ensure_future(self._one(item, client, manifest, gate, done))
+                    asyncio.ensure_future(self._one(item, make, manifest, gate, done))
                     for item in self.items
                 ]
                 try:
@@ -387,7 +415,7 @@ class Batch:
     async def _one(
         self,
         item: BatchItem,
-        client: AsyncNemoClient,
+        make: _Make,
         manifest: _Manifest,
         gate: asyncio.Semaphore,
         done: Any,
@@ -425,21 +453,65 @@ class Batch:
             try:
                 _OUTPUTS.refuse_foreign(target, video)
                 with _OUTPUTS.staged(target) as partial:
-                    made = await make_video(
-                        client, photos, item.prompt, partial, aspect=item.aspect, music=item.music
-                    )
+                    made, worker, times = await make(item, photos, partial)
                     _OUTPUTS.move_into_place(made.path, target, video)
             except Exception as exc:
-                if isinstance(exc, _STOP_THE_REST):
+                stops = isinstance(exc, RemoteFailed) and exc.stops_the_rest
+                if isinstance(exc, _STOP_THE_REST) or stops:
                     self._stopped_by = failure_message(exc)
                 session_id = exc.session_id if isinstance(exc, MakeFailed) else None
+                worker = exc.worker if isinstance(exc, RemoteFailed) else None
                 seconds = time.perf_counter() - started
-                done(manifest.failed(item, fingerprint, failure_message(exc), seconds, session_id))
+                done(
+                    manifest.failed(
+                        item, fingerprint, failure_message(exc), seconds, session_id, worker
+                    )
+                )
                 return
             seconds = time.perf_counter() - started
             done(
-                manifest.made(item, fingerprint, target, made.duration_s, seconds, made.session_id)
+                manifest.made(item, fingerprint, target, made, seconds, worker=worker, times=times)
             )
+
+
+# -- where the videos are made ---------------------------------------------------------------
+
+# Makes one item's video at the staging path: (the video, the worker, the steps' seconds).
+_Make = Callable[
+    [BatchItem, list[Path], Path], Awaitable[tuple[MadeVideo, str | None, dict[str, float]]]
+]
+
+
+@contextlib.asynccontextmanager
+async def _maker(
+    client: NemoClient | AsyncNemoClient | None, executor: Any, ship_photos: ShipPhotos
+) -> AsyncIterator[tuple[_Make, int | None]]:
+    """How this run makes a video, and how many items at a time (None: the batch's own
+    ``concurrency``): here with the run's client, or as tasks on ``executor``."""
+    if executor is not None:
+        fanout = await Fanout.start(executor, client, ship_photos)
+
+        async def on_executor(item: BatchItem, photos: list[Path], partial: Path) -> Any:
+            remote = await fanout.make(
+                item.name, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+            )
+            return remote.made, remote.worker, remote.times
+
+        yield on_executor, fanout.window
+        return
+    async with client_for(client) as nemo:
+
+        async def here(item: BatchItem, photos: list[Path], partial: Path) -> Any:
+            made = await make_video(
+                nemo, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+            )
+            return (
+                made,
+                None,
+                {"upload": made.upload_s, "turn": made.turn_s, "render": made.render_s},
+            )
+
+        yield here, None
 
 
 # -- the record ----------------------------------------------------------------------------
@@ -494,10 +566,13 @@ class _Manifest:
         item: BatchItem,
         fingerprint: str,
         path: Path,
-        duration_s: float,
+        made: MadeVideo,
         seconds: float,
-        session_id: str | None,
+        *,
+        worker: str | None,
+        times: dict[str, float],
     ) -> BatchResult:
+        duration_s, session_id = made.duration_s, made.session_id
         self.entries[item.name] = {
             "status": "made",
             "fingerprint": fingerprint,
@@ -506,10 +581,13 @@ class _Manifest:
             "error": None,
             "session_id": session_id,
             "seconds": round(seconds, 3),
+            "worker": worker,
             "updated": _now(),
         }
         self.save()
-        return BatchResult(item.name, "made", path, duration_s, None, seconds, session_id)
+        return BatchResult(
+            item.name, "made", path, duration_s, None, seconds, session_id, worker, times
+        )
 
     def failed(
         self,
@@ -518,6 +596,7 @@ class _Manifest:
         error: str,
         seconds: float,
         session_id: str | None = None,
+        worker: str | None = None,
     ) -> BatchResult:
         previous = self.entries.get(item.name, {})
         self.entries[item.name] = {
@@ -529,10 +608,11 @@ class _Manifest:
             "error": error,
             "session_id": session_id,
             "seconds": round(seconds, 3),
+            "worker": worker,
             "updated": _now(),
         }
         self.save()
-        return BatchResult(item.name, "failed", None, None, error, seconds, session_id)
+        return BatchResult(item.name, "failed", None, None, error, seconds, session_id, worker)
 
     def save(self) -> None:
         write_json(self.path, {"format": _FORMAT, "version": _VERSION, "items": self.entries})
