@@ -14,6 +14,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -270,6 +272,61 @@ def test_with_a_server_the_workers_use_the_persons_token_and_never_show_it(
     }
     for place, text in places.items():
         assert token not in text, place
+
+
+def executing(dask_worker) -> list[str]:
+    """The keys a worker is running right now (run on the worker by client.run)."""
+    return [str(task.key) for task in dask_worker.state.executing]
+
+
+def times_started(key: str, dask_scheduler) -> int:
+    """How many times the scheduler gave ``key`` to a worker (run on the scheduler)."""
+    return sum(1 for entry in dask_scheduler.story(key) if entry[2] == "processing")
+
+
+def test_a_worker_killed_mid_task_is_retried_without_a_duplicate_or_a_partial_file(sets, tmp_path):
+    out = tmp_path / "videos"
+    batch = Batch(out, progress=False)
+    for name in NAMES[:3]:
+        batch.add(name, sets[name], THREE)
+    killed: dict[str, str] = {}
+    with local_cluster(2) as cluster, Client(cluster) as client:
+        client.wait_for_workers(2, timeout=60)
+        pids = client.run(os.getpid)
+
+        def kill_a_worker_mid_task() -> None:
+            seen: dict[str, float] = {}
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                for address, keys in client.run(executing).items():
+                    for key in keys:
+                        seen.setdefault(key, time.monotonic())
+                        if time.monotonic() - seen[key] > 1.0:  # well into making its video
+                            os.kill(pids[address], signal.SIGKILL)
+                            killed.update(key=key, worker=address)
+                            return
+                time.sleep(0.1)
+
+        killer = threading.Thread(target=kill_a_worker_mid_task)
+        killer.start()
+        try:
+            with get_task_stream(client) as stream:
+                results = by_name(batch.run(executor=client))
+        finally:
+            killer.join()
+        assert killed, "no task was seen running long enough to kill its worker"
+        started = client.run_on_scheduler(times_started, killed["key"])
+
+    assert started >= 2  # Dask gave the task to another worker after the first one died
+    assert {name: r.status for name, r in results.items()} == dict.fromkeys(NAMES[:3], "made")
+    # It finished once, on another worker; the batch wrote each video once.
+    (finished,) = [task for task in stream.data if task["key"] == killed["key"]]
+    assert finished["worker"] != killed["worker"]
+    for name in NAMES[:3]:
+        assert video_info(out / f"{name}.mp4") == pytest.approx((3.0, 1280, 720), abs=0.05)
+    only_videos_and_record(out, list(NAMES[:3]))
+    record = json.loads((out / MANIFEST_NAME).read_text())
+    assert sorted(record["items"]) == sorted(NAMES[:3])
 
 
 # -- the photos travel when a worker cannot see them ------------------------------------------
