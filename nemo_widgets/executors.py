@@ -125,7 +125,8 @@ class SentFile:
 
 @dataclass(frozen=True)
 class ItemJob:
-    """One task: make the video of ``prompt`` from ``photos`` (and ``music``)."""
+    """One task: make the video of ``prompt`` from ``photos`` (and ``music``). ``label`` (the
+    item's name) is only there to be seen in the task's repr, e.g. on the Dask dashboard."""
 
     label: str
     prompt: str
@@ -202,7 +203,7 @@ def check_executor(executor: object, ship_photos: object = "auto") -> None:
             "(ThreadPoolExecutor, ProcessPoolExecutor, ...), not "
             f"{type(executor).__name__}: for example run(executor=Client(cluster))."
         )
-    if _is_dask_client(executor) and getattr(executor, "asynchronous", False):
+    if _is_dask_client(executor) and getattr(executor, "_asynchronous", False):
         raise ValueError(
             "This Dask Client is asynchronous (Client(..., asynchronous=True)): give a regular "
             "Client, which works with run() and with 'await run_async()' alike."
@@ -301,14 +302,17 @@ class Fanout:
             with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
                 loop.call_soon_threadsafe(finished.set)
 
-        future = await asyncio.to_thread(self._submit, job)
+        # Submitted from here, not a thread: an interrupt cannot fall between the submit and
+        # the cancel below (submit only queues the task; Dask sends it from its own loop).
+        future = self._submit(job)
         try:
             future.add_done_callback(tell)
             await finished.wait()
         except BaseException:
             # Interrupted (or the run stopped): a task that has not started never will; one
             # that is running finishes on its worker and its result is dropped.
-            future.cancel()
+            with contextlib.suppress(Exception):  # e.g. the Dask client was closed meanwhile
+                future.cancel()
             raise
         started = time.perf_counter()
         try:

@@ -459,6 +459,15 @@ async def test_an_interrupted_run_cancels_what_has_not_started(engine, sets, tmp
     assert list(record["items"]) == [finished.name]
 
 
+@pytest.mark.anyio
+async def test_an_asynchronous_dask_client_is_refused_with_what_to_do(cluster, sets, tmp_path):
+    batch = Batch(tmp_path / "videos", progress=False)
+    batch.add("alpha", sets["alpha"], TWO)
+    async with Client(cluster.scheduler_address, asynchronous=True) as client:
+        with pytest.raises(ValueError, match=r"asynchronous.*give a regular Client"):
+            await batch.run_async(executor=client)
+
+
 def test_anything_else_as_executor_is_refused_with_what_is_accepted(sets, tmp_path):
     batch = Batch(tmp_path / "videos", progress=False)
     batch.add("alpha", sets["alpha"], TWO)
