@@ -4,18 +4,24 @@ Each item is one call of :func:`~nemo_widgets.make.make_video`: its photos and p
 ``<folder>/<name>.mp4``. A failing item (a bad file, a prompt the agent made nothing of, a
 failed render) is recorded with its message and the others go on.
 
-The batch keeps a record, ``<folder>/nemo-batch.json``, rewritten after every item. Running the
+The batch keeps a record, ``<folder>/nemo-batch.json``, updated after every item (a record of
+thousands of items takes its latest ones in a journal beside it between rewrites). Running the
 same batch again (after a kernel restart, say) skips the items whose video is still there and
 whose inputs are unchanged, retries the failed ones, and makes again the ones whose prompt,
 aspect, music or photos changed (a photo counts as changed when its path, size or modification
 time does). The batch only ever replaces a video it made itself: any other file at an output
 path is left alone and its item is reported as failed. Run one batch at a time per folder:
 two running at once on the same folder would each keep only their own record.
+
+``batch.run(executor=...)`` makes the items as tasks on a Dask cluster or any
+``concurrent.futures`` executor (see :mod:`nemo_widgets.executors`); the record, the skipping
+and the files stay on this machine and work the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
 import json
@@ -23,8 +29,8 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -34,8 +40,9 @@ from tqdm.auto import tqdm
 from .api.client import AsyncNemoClient
 from .api.errors import AuthError, ExportBlocked, OutOfCredits
 from .api.sync_client import NemoClient
+from .executors import Fanout, RemoteFailed, ShipPhotos, check_executor
 from .formats import FORMATS
-from .make import ASPECTS, MakeFailed, client_for, failure_message, make_video
+from .make import ASPECTS, MadeVideo, MakeFailed, client_for, failure_message, make_video
 from .outputs import Outputs, is_ours, prepare_folder, stamp, write_json
 from .runtime import get_runtime
 
@@ -96,7 +103,11 @@ class BatchResult:
     unchanged) or ``"failed"`` (``error`` says why; ``session_id``, when there is one, is the
     project on the server, to continue with ``NemoStudio(session_id=...)``). ``path`` is the
     video (None when failed), ``duration_s`` its length, ``seconds`` the time spent on the item
-    in this run.
+    in this run. ``worker`` is where it was made when the batch ran on an executor (a Dask
+    worker's address, or ``host pid N``); ``times`` are the seconds of its steps: ``upload``,
+    ``turn`` and ``render`` (render and download), and on an executor also ``engine`` (starting
+    the worker's engine), ``task`` (the whole task on the worker) and ``transfer`` (the video
+    back to this machine).
     """
 
     name: str
@@ -106,6 +117,8 @@ class BatchResult:
     error: str | None
     seconds: float
     session_id: str | None = None
+    worker: str | None = None
+    times: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 class BatchTable:
@@ -181,6 +194,7 @@ class Batch:
         batch.add("hike", "photos/hike", "make a 10-second video with smooth transitions")
         batch.run()          # blocking, also in a notebook; or: await batch.run_async()
         batch.table()
+        batch.run(executor=Client(cluster))   # the same batch as tasks on a Dask cluster
 
     ``client`` is a :class:`~nemo_widgets.NemoClient` or an
     :class:`~nemo_widgets.AsyncNemoClient` (not closed by the batch); by default one is made
@@ -314,24 +328,37 @@ class Batch:
 
     # -- running ---------------------------------------------------------------------------
 
-    def run(self) -> list[BatchResult]:
+    def run(self, executor: Any = None, *, ship_photos: ShipPhotos = "auto") -> list[BatchResult]:
         """Make every item not made yet and return the results (also in :attr:`results`).
 
         Blocks until done; works in a notebook too. Interrupting keeps what is finished.
+
+        ``executor``, a ``dask.distributed.Client`` or a ``concurrent.futures.Executor``,
+        makes each item as one task there (two per worker thread are handed to it at a time;
+        ``concurrency`` is not used then); the videos come back to this machine. On the local
+        engine each worker process starts an engine of its own. ``ship_photos``: ``"auto"``
+        sends the photos with the tasks once a worker cannot see them, ``True`` always, ``False``
+        never (the workers share the disk). Interrupting cancels the tasks not started yet.
         """
+        if executor is not None:
+            check_executor(executor, ship_photos)
         manifest = self._prepare()
         bar = self._progress_bar()
         try:
-            return get_runtime().run(self._run(manifest, bar))
+            return get_runtime().run(self._run(manifest, bar, executor, ship_photos))
         finally:
             bar.close()
 
-    async def run_async(self) -> list[BatchResult]:
+    async def run_async(
+        self, executor: Any = None, *, ship_photos: ShipPhotos = "auto"
+    ) -> list[BatchResult]:
         """:meth:`run` for async code: ``results = await batch.run_async()``."""
+        if executor is not None:
+            check_executor(executor, ship_photos)
         manifest = self._prepare()
         bar = self._progress_bar()
         try:
-            return await self._run(manifest, bar)
+            return await self._run(manifest, bar, executor, ship_photos)
         finally:
             bar.close()
 
@@ -352,10 +379,11 @@ class Batch:
     def _progress_bar(self) -> Any:
         return tqdm(total=len(self.items), desc="Videos", unit="video", disable=not self.progress)
 
-    async def _run(self, manifest: _Manifest, bar: Any) -> list[BatchResult]:
+    async def _run(
+        self, manifest: _Manifest, bar: Any, executor: Any, ship_photos: ShipPhotos
+    ) -> list[BatchResult]:
         self._stopped_by = None
         finished: dict[str, BatchResult] = {}
-        gate = asyncio.Semaphore(self.concurrency)
 
         def done(result: BatchResult) -> None:
             finished[result.name] = result
@@ -365,9 +393,10 @@ class Batch:
                 self.on_result(result)
 
         try:
-            async with client_for(self.client) as client:
+            async with _maker(self.client, executor, ship_photos) as (make, width):
+                gate = asyncio.Semaphore(width or self.concurrency)
                 tasks = [
-                    asyncio.ensure_future(self._one(item, client, manifest, gate, done))
+                    asyncio.ensure_future(self._one(item, make, manifest, gate, done))
                     for item in self.items
                 ]
                 try:
@@ -382,12 +411,14 @@ class Batch:
         finally:
             self.results = [finished[i.name] for i in self.items if i.name in finished]
             _OUTPUTS.remove_staging(self.folder)
+            with contextlib.suppress(OSError):  # unwritable: the journal is read next time
+                manifest.finish()
         return self.results
 
     async def _one(
         self,
         item: BatchItem,
-        client: AsyncNemoClient,
+        make: _Make,
         manifest: _Manifest,
         gate: asyncio.Semaphore,
         done: Any,
@@ -425,40 +456,102 @@ class Batch:
             try:
                 _OUTPUTS.refuse_foreign(target, video)
                 with _OUTPUTS.staged(target) as partial:
-                    made = await make_video(
-                        client, photos, item.prompt, partial, aspect=item.aspect, music=item.music
-                    )
+                    made, worker, times = await make(item, photos, partial)
                     _OUTPUTS.move_into_place(made.path, target, video)
             except Exception as exc:
-                if isinstance(exc, _STOP_THE_REST):
+                stops = isinstance(exc, RemoteFailed) and exc.stops_the_rest
+                if isinstance(exc, _STOP_THE_REST) or stops:
                     self._stopped_by = failure_message(exc)
                 session_id = exc.session_id if isinstance(exc, MakeFailed) else None
+                worker = exc.worker if isinstance(exc, RemoteFailed) else None
                 seconds = time.perf_counter() - started
-                done(manifest.failed(item, fingerprint, failure_message(exc), seconds, session_id))
+                done(
+                    manifest.failed(
+                        item, fingerprint, failure_message(exc), seconds, session_id, worker
+                    )
+                )
                 return
             seconds = time.perf_counter() - started
             done(
-                manifest.made(item, fingerprint, target, made.duration_s, seconds, made.session_id)
+                manifest.made(item, fingerprint, target, made, seconds, worker=worker, times=times)
             )
+
+
+# -- where the videos are made ---------------------------------------------------------------
+
+# Makes one item's video at the staging path: (the video, the worker, the steps' seconds).
+_Make = Callable[
+    [BatchItem, list[Path], Path], Awaitable[tuple[MadeVideo, str | None, dict[str, float]]]
+]
+
+
+@contextlib.asynccontextmanager
+async def _maker(
+    client: NemoClient | AsyncNemoClient | None, executor: Any, ship_photos: ShipPhotos
+) -> AsyncIterator[tuple[_Make, int | None]]:
+    """How this run makes a video, and how many items at a time (None: the batch's own
+    ``concurrency``): here with the run's client, or as tasks on ``executor``."""
+    if executor is not None:
+        fanout = await Fanout.start(executor, client, ship_photos)
+
+        async def on_executor(item: BatchItem, photos: list[Path], partial: Path) -> Any:
+            remote = await fanout.make(
+                item.name, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+            )
+            return remote.made, remote.worker, remote.times
+
+        yield on_executor, fanout.window
+        return
+    async with client_for(client) as nemo:
+
+        async def here(item: BatchItem, photos: list[Path], partial: Path) -> Any:
+            made = await make_video(
+                nemo, photos, item.prompt, partial, aspect=item.aspect, music=item.music
+            )
+            return (
+                made,
+                None,
+                {"upload": made.upload_s, "turn": made.turn_s, "render": made.render_s},
+            )
+
+        yield here, None
 
 
 # -- the record ----------------------------------------------------------------------------
 
 
+# A record this quick to rewrite is rewritten after every item. A slower one (thousands of
+# items: 0.3 s for 10,000) is rewritten once ten times its cost has passed, and the items in
+# between are appended to a journal next to it: the record takes at most about a tenth of the
+# run, and an item once finished is on disk either way.
+_QUICK_REWRITE_S = 0.02
+_REWRITE_EVERY = 10
+
+
 class _Manifest:
     """``nemo-batch.json``: per item name, the inputs' fingerprint, the outcome and the video
-    made (size and modification time, which is how the batch knows the file is its own)."""
+    made (size and modification time, which is how the batch knows the file is its own).
+
+    Large records keep their latest items in ``.nemo-batch.json.journal`` (one JSON object per
+    line) until the next rewrite; reading the record replays it, the end of a run folds it in.
+    """
 
     def __init__(self, path: Path, entries: dict[str, dict[str, Any]]):
         self.path = path
         self.entries = entries
+        self._rewrite_s = 0.0  # how long the latest rewrite took
+        self._rewritten_at = -float("inf")
+
+    @property
+    def journal(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.journal")
 
     @classmethod
     def load(cls, path: Path) -> _Manifest:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return cls(path, {})
+            return cls(path, {})._replayed()
         try:
             data = json.loads(text)
             if not isinstance(data, dict) or data.get("format") != _FORMAT:
@@ -486,18 +579,36 @@ class _Manifest:
                 "made it, so it leaves the file alone and reports the item as failed).",
                 stacklevel=4,
             )
-            return cls(path, {})
-        return cls(path, entries)
+            return cls(path, {})._replayed()
+        return cls(path, entries)._replayed()
+
+    def _replayed(self) -> _Manifest:
+        """These entries with the journal's applied (a run that stopped before folding it in)."""
+        try:
+            lines = self.journal.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return self
+        for line in lines:
+            try:
+                update = json.loads(line)
+            except ValueError:
+                continue  # the last line, cut short by a crash: that item was not finished
+            if isinstance(update, dict):
+                self.entries.update((k, v) for k, v in update.items() if isinstance(v, dict))
+        return self
 
     def made(
         self,
         item: BatchItem,
         fingerprint: str,
         path: Path,
-        duration_s: float,
+        made: MadeVideo,
         seconds: float,
-        session_id: str | None,
+        *,
+        worker: str | None,
+        times: dict[str, float],
     ) -> BatchResult:
+        duration_s, session_id = made.duration_s, made.session_id
         self.entries[item.name] = {
             "status": "made",
             "fingerprint": fingerprint,
@@ -506,10 +617,13 @@ class _Manifest:
             "error": None,
             "session_id": session_id,
             "seconds": round(seconds, 3),
+            "worker": worker,
             "updated": _now(),
         }
-        self.save()
-        return BatchResult(item.name, "made", path, duration_s, None, seconds, session_id)
+        self.keep(item.name)
+        return BatchResult(
+            item.name, "made", path, duration_s, None, seconds, session_id, worker, times
+        )
 
     def failed(
         self,
@@ -518,6 +632,7 @@ class _Manifest:
         error: str,
         seconds: float,
         session_id: str | None = None,
+        worker: str | None = None,
     ) -> BatchResult:
         previous = self.entries.get(item.name, {})
         self.entries[item.name] = {
@@ -529,13 +644,37 @@ class _Manifest:
             "error": error,
             "session_id": session_id,
             "seconds": round(seconds, 3),
+            "worker": worker,
             "updated": _now(),
         }
-        self.save()
-        return BatchResult(item.name, "failed", None, None, error, seconds, session_id)
+        self.keep(item.name)
+        return BatchResult(item.name, "failed", None, None, error, seconds, session_id, worker)
+
+    def keep(self, name: str) -> None:
+        """Put the entry of ``name`` on disk: a rewrite of the record, or a journal line."""
+        since = time.monotonic() - self._rewritten_at
+        if self._rewrite_s < _QUICK_REWRITE_S or since >= _REWRITE_EVERY * self._rewrite_s:
+            self.save()
+            return
+        line = json.dumps({name: self.entries[name]}, ensure_ascii=False)
+        with self.journal.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+            out.flush()
+            os.fsync(out.fileno())
 
     def save(self) -> None:
+        """Rewrite the record with every entry; the journal is then folded in."""
+        started = time.monotonic()
         write_json(self.path, {"format": _FORMAT, "version": _VERSION, "items": self.entries})
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
+        self._rewritten_at = time.monotonic()
+        self._rewrite_s = self._rewritten_at - started
+
+    def finish(self) -> None:
+        """At the end of a run: fold the journal into the record, if there is one."""
+        if self.journal.exists():
+            self.save()
 
 
 # -- helpers -------------------------------------------------------------------------------

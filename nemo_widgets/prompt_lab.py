@@ -8,11 +8,15 @@ in the table; the others go on.
 The lab replaces only videos it made itself: it keeps a small record of them in
 ``<folder>/nemo-prompt-lab.json``, and any other file at an output path is left alone (that
 prompt is reported as failed, with what to do).
+
+``lab.run(executor=...)`` makes each prompt's video as one task on a Dask cluster or any
+``concurrent.futures`` executor (see :mod:`nemo_widgets.executors`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import html
 import json
@@ -21,7 +25,7 @@ import os
 import queue
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,7 @@ from tqdm.auto import tqdm
 from .api.client import AsyncNemoClient
 from .api.sync_client import NemoClient
 from .assistant import ExportChanged, VideoReady
+from .executors import Fanout, RemoteFailed, ShipPhotos, check_executor
 from .make import (
     MadeVideo,
     MakeFailed,
@@ -71,6 +76,7 @@ class LabResult:
     went to waiting for them: the seconds until the server reported progress (the local engine
     renders one video at a time); None otherwise. ``url`` is where the server serves the video.
     ``session_id`` is the project on the server, to continue with ``NemoStudio(session_id=...)``.
+    ``worker`` is where the video was made when the lab ran on an executor.
     """
 
     prompt: str
@@ -80,6 +86,7 @@ class LabResult:
     waited_s: float | None = None
     url: str | None = None
     session_id: str | None = None
+    worker: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -187,6 +194,10 @@ class _Update:
     text: str
 
 
+# Makes one prompt's video at the staging path: (the video, the worker that made it or None).
+_Make = Callable[[str, Path, "_Watch"], Awaitable[tuple[MadeVideo, "str | None"]]]
+
+
 class PromptLab:
     """The same photos under several prompts, made at the same time and shown side by side.
 
@@ -262,13 +273,19 @@ class PromptLab:
 
     # -- running ---------------------------------------------------------------------------
 
-    def run(self) -> list[LabResult]:
+    def run(self, executor: Any = None, *, ship_photos: ShipPhotos = "auto") -> list[LabResult]:
         """Make every prompt's video and return the results (also in :attr:`results`).
 
         Blocks until all are done; works in a notebook too (the work runs on the private loop
         thread, the status lines are updated from here). Interrupting stops the prompts still
         running and keeps the results of those that finished.
+
+        ``executor``, a ``dask.distributed.Client`` or a ``concurrent.futures.Executor``, makes
+        each prompt's video as one task there (see :meth:`Batch.run
+        <nemo_widgets.batch.Batch.run>` for ``ship_photos`` and the engines the workers use).
         """
+        if executor is not None:
+            check_executor(executor, ship_photos)
         runtime = self._runtime()
         if runtime.in_runtime_thread():
             raise RuntimeError(
@@ -278,7 +295,7 @@ class PromptLab:
         prepare_folder(self.folder)  # in the caller's thread, before the run
         updates: queue.SimpleQueue[_Update] = queue.SimpleQueue()
         lines = _StatusLines(self.prompts, enabled=self.progress)
-        future = runtime.submit(self._run(updates.put))
+        future = runtime.submit(self._run(updates.put, executor, ship_photos))
         try:
             while True:
                 try:
@@ -295,12 +312,16 @@ class PromptLab:
         finally:
             lines.close()
 
-    async def run_async(self) -> list[LabResult]:
+    async def run_async(
+        self, executor: Any = None, *, ship_photos: ShipPhotos = "auto"
+    ) -> list[LabResult]:
         """:meth:`run` for async code: ``results = await lab.run_async()``.
 
         Runs on the caller's event loop, except with a :class:`NemoClient`, whose client lives
         on its own loop thread: the work then runs there.
         """
+        if executor is not None:
+            check_executor(executor, ship_photos)
         prepare_folder(self.folder)  # in the caller's thread, before the run
         lines = _StatusLines(self.prompts, enabled=self.progress)
         try:
@@ -310,30 +331,34 @@ class PromptLab:
                 def post(update: _Update) -> None:
                     loop.call_soon_threadsafe(lines.show, update)
 
-                future = self._runtime().submit(self._run(post))
+                future = self._runtime().submit(self._run(post, executor, ship_photos))
                 try:
                     return await asyncio.wrap_future(future)
                 finally:
                     future.cancel()
-            return await self._run(lines.show)
+            return await self._run(lines.show, executor, ship_photos)
         finally:
             lines.close()
 
     def _runtime(self) -> Runtime:
         return self.client._runtime if isinstance(self.client, NemoClient) else get_runtime()
 
-    async def _run(self, post: Callable[[_Update], None]) -> list[LabResult]:
+    async def _run(
+        self,
+        post: Callable[[_Update], None],
+        executor: Any = None,
+        ship_photos: ShipPhotos = "auto",
+    ) -> list[LabResult]:
         finished: dict[int, LabResult] = {}
-        gate = asyncio.Semaphore(self.concurrency)
         renders: set[int] = set()  # prompts whose render was asked for and is not finished
         record = _Record.load(self.folder / RECORD_NAME)
         try:
-            async with client_for(self.client) as client:
-                self._local_engine = client.settings.backend_kind == "local"
+            async with self._maker(executor, ship_photos) as (make, width):
+                gate = asyncio.Semaphore(width or self.concurrency)
                 watches = [_Watch(index, post, renders) for index in range(len(self.prompts))]
                 await asyncio.gather(
                     *(
-                        self._one(index, client, gate, record, watch, finished)
+                        self._one(index, make, gate, record, watch, finished)
                         for index, watch in enumerate(watches)
                     )
                 )
@@ -342,10 +367,46 @@ class PromptLab:
             _OUTPUTS.remove_staging(self.folder)
         return self.results
 
+    @contextlib.asynccontextmanager
+    async def _maker(
+        self, executor: Any, ship_photos: ShipPhotos
+    ) -> AsyncIterator[tuple[_Make, int | None]]:
+        """How this run makes a prompt's video, and how many at a time (None: ``concurrency``):
+        with the run's client, or as tasks on ``executor``."""
+        if executor is not None:
+            fanout = await Fanout.start(executor, self.client, ship_photos)
+            self._local_engine = fanout.local_engines
+
+            async def on_executor(prompt: str, partial: Path, watch: _Watch) -> Any:
+                watch.post(_Update(watch.index, 5, "sent to the executor"))
+                remote = await fanout.make(
+                    prompt, self.photos, prompt, partial, aspect=self.aspect, music=self.music
+                )
+                return remote.made, remote.worker
+
+            yield on_executor, fanout.window
+            return
+        async with client_for(self.client) as client:
+            self._local_engine = client.settings.backend_kind == "local"
+
+            async def here(prompt: str, partial: Path, watch: _Watch) -> Any:
+                made = await make_video(
+                    client,
+                    self.photos,
+                    prompt,
+                    partial,
+                    aspect=self.aspect,
+                    music=self.music,
+                    on_event=watch,
+                )
+                return made, None
+
+            yield here, None
+
     async def _one(
         self,
         index: int,
-        client: AsyncNemoClient,
+        make: _Make,
         gate: asyncio.Semaphore,
         record: _Record,
         watch: _Watch,
@@ -360,29 +421,24 @@ class PromptLab:
             try:
                 _OUTPUTS.refuse_foreign(target, recorded)
                 with _OUTPUTS.staged(target) as partial:
-                    made = await make_video(
-                        client,
-                        self.photos,
-                        prompt,
-                        partial,
-                        aspect=self.aspect,
-                        music=self.music,
-                        on_event=watch,
-                    )
+                    made, worker = await make(prompt, partial, watch)
                     _OUTPUTS.move_into_place(made.path, target, recorded)
                 record.add(target, prompt)
             except Exception as exc:
                 logger.debug("prompt %d failed", index + 1, exc_info=True)
                 message = failure_message(exc)
                 session_id = exc.session_id if isinstance(exc, MakeFailed) else None
-                finished[index] = LabResult(prompt, None, message, target, session_id=session_id)
+                worker = exc.worker if isinstance(exc, RemoteFailed) else None
+                finished[index] = LabResult(
+                    prompt, None, message, target, session_id=session_id, worker=worker
+                )
                 post(_Update(index, watch.percent, f"failed: {_one_line(message, 60)}"))
                 return
             finally:
                 watch.finished()
         video = dataclasses.replace(made, path=target)
         finished[index] = LabResult(
-            prompt, video, None, target, watch.waited_s, watch.url, made.session_id
+            prompt, video, None, target, watch.waited_s, watch.url, made.session_id, worker
         )
         post(_Update(index, 100, f"done: {video.duration_s:.1f} s"))
 

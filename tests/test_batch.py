@@ -14,6 +14,7 @@ import av
 import pytest
 
 from nemo_widgets import AsyncNemoClient, NemoClient
+from nemo_widgets import batch as batch_module
 from nemo_widgets.batch import MANIFEST_NAME, Batch, BatchResult
 from tests.helpers import FAST
 from tests.media_factory import PALETTE, make_photo
@@ -404,6 +405,47 @@ async def test_a_file_the_batch_did_not_make_is_never_overwritten(client, engine
     (result,) = await changed.run_async()
     assert result.status == "failed" and "not made by this batch" in result.error
     assert (out / "beta.mp4").read_bytes() == b"edited by hand"
+
+
+def test_a_large_record_keeps_its_latest_items_in_a_journal_and_loses_none(tmp_path, monkeypatch):
+    # As with thousands of items: every rewrite counts as slow, none is due again yet.
+    monkeypatch.setattr(batch_module, "_QUICK_REWRITE_S", 0.0)
+    monkeypatch.setattr(batch_module, "_REWRITE_EVERY", 1e9)
+    path = tmp_path / MANIFEST_NAME
+    manifest = batch_module._Manifest(path, {f"old{n}": {"status": "made"} for n in range(50)})
+    manifest.save()
+    for n in range(3):
+        manifest.entries[f"new{n}"] = {"status": "made", "n": n}
+        manifest.keep(f"new{n}")
+    journal = tmp_path / f".{MANIFEST_NAME}.journal"
+    assert len(journal.read_text().splitlines()) == 3
+    assert "new0" not in json.loads(path.read_text())["items"]  # not rewritten for each item
+    with journal.open("a") as out:
+        out.write('{"new3": {"status": "ma')  # a line cut short by a crash
+
+    # A restart reads the record and the journal: every finished item is there.
+    loaded = batch_module._Manifest.load(path)
+    expected = [*(f"old{n}" for n in range(50)), "new0", "new1", "new2"]
+    assert sorted(loaded.entries) == sorted(expected)
+    assert loaded.entries["new2"] == {"status": "made", "n": 2}
+
+    loaded.finish()  # the end of a run folds the journal into the record
+    assert not journal.exists()
+    assert json.loads(path.read_text())["items"] == loaded.entries
+
+
+@pytest.mark.anyio
+async def test_a_run_folds_its_journal_into_the_record(client, sets, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module, "_QUICK_REWRITE_S", 0.0)
+    monkeypatch.setattr(batch_module, "_REWRITE_EVERY", 1e9)
+    out = tmp_path / "videos"
+    results = await same_batch(out, client, sets).run_async()
+
+    record = json.loads((out / MANIFEST_NAME).read_text())
+    assert {name: entry["status"] for name, entry in record["items"].items()} == {
+        r.name: r.status for r in results
+    }
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.mp4", "beta.mp4", MANIFEST_NAME]
 
 
 def test_run_blocks_with_a_progress_bar_over_the_items(engine, sets, tmp_path, capsys):
