@@ -42,6 +42,7 @@ from ..formats import (
     formats_agree,
     sniff,
 )
+from .store import make_private
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -275,8 +276,11 @@ def ingest(
         fmt = check_head(handle.read(SNIFF_BYTES), filename)
     display = label if extension_of(label) else f"{label}.{fmt}"  # "upload" -> "upload.jpg"
     if BY_NAME[fmt].category == "image":
-        return _ingest_image(source, fmt, display, folder)
-    return _ingest_audio_video(source, fmt, display, folder)
+        info = _ingest_image(source, fmt, display, folder)
+    else:
+        info = _ingest_audio_video(source, fmt, display, folder)
+    make_private(info.path)
+    return info
 
 
 def _amount(size: int) -> str:

@@ -21,7 +21,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from ..formats import SNIFF_BYTES
 from .errors import ApiError
 from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filename
-from .store import Store
+from .store import Store, private_file
 
 FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
 # After refusing a request, read (and drop) this much more of its body so that the client
@@ -181,7 +181,7 @@ class MultipartReceiver:
         received = Received(mid, folder, safe_filename(raw_name), folder / "upload.part")
         self.files.append(received)
         self._part.file = received
-        self._part.out = received.path.open("wb")
+        self._part.out = private_file(received.path)
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         part = self._part
@@ -238,7 +238,7 @@ async def _download(
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise _too_large(received.filename, limit)
                 received.filename = _name_from_response(response) or received.filename
-                with received.path.open("wb") as out:
+                with private_file(received.path) as out:
                     async for chunk in response.aiter_bytes():
                         received.write(chunk, out, limit)
                 received.finish()

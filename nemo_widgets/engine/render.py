@@ -25,6 +25,7 @@ import numpy as np
 
 from .compose import MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
 from .draft import AUDIO, TEXT, VISUAL
+from .store import make_private
 from .titles import Title, make_title, parse_color
 
 __all__ = ["RENDERER_VERSION", "RenderError", "RenderResult", "compose_frames", "render"]
@@ -67,6 +68,7 @@ def render(
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         _encode(partial, job, music, on_progress, preset, crf)
+        make_private(partial)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

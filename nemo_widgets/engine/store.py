@@ -14,6 +14,7 @@ engines on one folder (SQLite's own file locks). Nothing is kept only in memory.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import sqlite3
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 TOKEN_LIFETIME = 7 * 24 * 3600  # anonymous tokens live 7 days, as on the cloud (NEMO_API.md §2.1)
 CLAIM_LIFETIME = 7 * 24 * 3600
@@ -144,11 +145,14 @@ class Store:
         self.media_dir = self.root / "media"
         self.renders_dir = self.root / "renders"
         for folder in (self.root, self.media_dir, self.renders_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.root / "engine.sqlite3", isolation_level=None, check_same_thread=False
-        )
+        database = self.root / "engine.sqlite3"
+        # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+        # database's own permissions.
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+        make_private(database)
+        self._db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
@@ -289,7 +293,7 @@ class Store:
         """A fresh media id and its private folder (deleted again by :meth:`discard_media`)."""
         mid = f"m_{secrets.token_hex(12)}"
         folder = self.media_dir / mid
-        folder.mkdir()
+        folder.mkdir(mode=0o700)
         return mid, folder
 
     def discard_media(self, mid: str) -> None:
@@ -462,6 +466,24 @@ class Store:
 
     def render_path(self, cache_key: str) -> Path:
         return self.renders_dir / f"{cache_key}.mp4"
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if needed; only its owner may enter it."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(folder)
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions (0700 for a folder, 0600 for a file): the data folder holds
+    tokens in plain text and people's photos. Windows keeps its own ACLs: nothing to do."""
+    if os.name != "nt":
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
+def private_file(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, created 0600 (never readable by others, not even briefly)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _render_record(row: sqlite3.Row) -> RenderRecord:
