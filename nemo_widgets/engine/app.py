@@ -611,6 +611,9 @@ def create_app(engine: Engine) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        removed = await anyio.to_thread.run_sync(engine.store.remove_leftovers)
+        if removed:
+            logger.info("removed what an engine that crashed left behind: %s", removed)
         engine.renders.start()
         try:
             yield

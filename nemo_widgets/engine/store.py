@@ -5,6 +5,7 @@ Layout of the data folder::
     engine.sqlite3          tokens, sessions, media, drafts (every version), render jobs
     media/<mid>/<name>      one folder per upload, private to it
     renders/<key>.mp4       finished videos, named by the content hash of what they show
+    engines/<owner>.lock    held by each engine running on the folder (see lease.py)
 
 Every method is one transaction. SQLite in WAL mode with a busy timeout makes the store safe
 for concurrent requests of one engine (a lock serialises the shared connection) and for two
@@ -25,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from .lease import Lease
 
 TOKEN_LIFETIME = 7 * 24 * 3600  # anonymous tokens live 7 days, as on the cloud (NEMO_API.md §2.1)
 CLAIM_LIFETIME = 7 * 24 * 3600
@@ -83,7 +86,7 @@ CREATE TABLE IF NOT EXISTS renders (
     frames_total INTEGER NOT NULL DEFAULT 0,
     error       TEXT,
     output_key  TEXT NOT NULL,   -- unguessable part of the public output URL
-    owner       TEXT,            -- the engine process working on it: "<pid>:<start time>"
+    owner       TEXT,            -- the engine working on it: its Lease.owner
     created_at  REAL NOT NULL,
     completed_at REAL
 );
@@ -144,8 +147,9 @@ class Store:
         self.root = Path(root).expanduser()
         self.media_dir = self.root / "media"
         self.renders_dir = self.root / "renders"
-        for folder in (self.root, self.media_dir, self.renders_dir):
+        for folder in (self.root, self.media_dir, self.renders_dir, self.root / "engines"):
             private_folder(folder)
+        self.lease = Lease(self.root / "engines")
         self._lock = threading.RLock()
         database = self.root / "engine.sqlite3"
         # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
@@ -173,6 +177,7 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self.lease.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -294,7 +299,36 @@ class Store:
         mid = f"m_{secrets.token_hex(12)}"
         folder = self.media_dir / mid
         folder.mkdir(mode=0o700)
+        # Whose upload this is, until it is registered: a crash leaves it to be removed.
+        with private_file(folder / _OWNER_FILE) as marker:
+            marker.write(self.lease.owner.encode())
         return mid, folder
+
+    def remove_leftovers(self) -> list[str]:
+        """Remove what crashed engines left behind: upload folders never registered (an upload
+        cut off by ``kill -9``) and unfinished render files. The names removed."""
+        registered = {row["mid"] for row in self._read("SELECT mid FROM media")}
+        removed = []
+        for folder in self.media_dir.iterdir():
+            if folder.name in registered or not folder.is_dir():
+                continue
+            owner_file = folder / _OWNER_FILE
+            try:
+                owner: str | None = owner_file.read_text().strip()
+            except OSError:
+                owner = None  # from an engine before leases, or just being created
+            if owner is not None and self.lease.alive(owner):
+                continue
+            if owner is None and not _stale(folder):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(f"media/{folder.name}")
+        # A render writes its .part file continuously; one left alone this long is an orphan.
+        for part in self.renders_dir.glob(".*.part"):
+            if _stale(part):
+                part.unlink(missing_ok=True)
+                removed.append(f"renders/{part.name}")
+        return removed
 
     def discard_media(self, mid: str) -> None:
         shutil.rmtree(self.media_dir / mid, ignore_errors=True)
@@ -311,6 +345,8 @@ class Store:
                     "INSERT INTO media VALUES (?, ?, ?, ?, ?)",
                     (mid, session_id, seq + offset, json.dumps(info), now),
                 )
+        for mid, _ in items:  # registered: no longer a leftover if this engine dies
+            (self.media_dir / mid / _OWNER_FILE).unlink(missing_ok=True)
 
     def media(self, session_id: str) -> list[MediaRecord]:
         rows = self._read(
@@ -466,6 +502,17 @@ class Store:
 
     def render_path(self, cache_key: str) -> Path:
         return self.renders_dir / f"{cache_key}.mp4"
+
+
+_OWNER_FILE = ".owner"
+_STALE_AFTER = 15 * 60  # seconds without a write: nobody is writing this file any more
+
+
+def _stale(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > _STALE_AFTER
+    except OSError:
+        return False
 
 
 def private_folder(folder: Path) -> None:

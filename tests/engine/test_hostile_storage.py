@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import stat
+import time
 
 import httpx
 import pytest
 
+from nemo_widgets.engine.store import Store
 from tests.engine import hostile
 
 pytestmark = pytest.mark.anyio
@@ -47,3 +50,76 @@ async def test_the_data_folder_and_its_files_are_private(engine, photos):
     assert {str(p.relative_to(root)): mode(p) for p in files_} == {
         str(p.relative_to(root)): 0o600 for p in files_
     }
+
+
+def set_render(data_dir, render_id: str, **fields) -> None:
+    """Change a render's record behind the engine's back, as a crash would leave it."""
+    with sqlite3.connect(data_dir / "engine.sqlite3") as db:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(
+            f"UPDATE renders SET {assignments} WHERE render_id LIKE ?",
+            (*fields.values(), f"%{render_id}"),
+        )
+
+
+async def test_a_render_of_a_dead_engine_is_taken_over_even_if_its_pid_lives_again(
+    start_engine, photos
+):
+    first = start_engine(renderer="tests.engine.fake_renderers:hang")
+    async with httpx.AsyncClient(base_url=first.url) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        files = await hostile.upload(http, headers, sid, photos[0])
+        draft = hostile.slideshow([f["mid"] for f in files])
+        assert (await hostile.start_render(http, headers, sid, draft)).status_code == 200
+    first.stop()
+    # The engine died while rendering, and its process id now belongs to a live process
+    # (this one): the old check, "is this pid alive?", would wait for it for ever.
+    set_render(first.data_dir, "render_1", status="processing", owner=f"{os.getpid()}:1.0")
+    second = start_engine()
+    async with httpx.AsyncClient(base_url=second.url) as http:
+        assert (await wait_render(http, headers, "render_1"))["status"] == "completed"
+
+
+async def test_a_render_of_a_live_engine_is_left_to_it(start_engine, photos, tmp_path):
+    first = start_engine(renderer="tests.engine.fake_renderers:hang")
+    async with httpx.AsyncClient(base_url=first.url) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        files = await hostile.upload(http, headers, sid, photos[0])
+        draft = hostile.slideshow([f["mid"] for f in files])
+        assert (await hostile.start_render(http, headers, sid, draft)).status_code == 200
+        await asyncio.sleep(0.5)
+        second = start_engine()  # same folder, while the first one renders
+        await asyncio.sleep(1.0)
+        status = await http.get("/api/render/proxy/lambda/render_1", headers=headers)
+        assert status.json()["data"]["status"] == "processing"
+    with sqlite3.connect(second.data_dir / "engine.sqlite3") as db:
+        (owner,) = db.execute("SELECT owner FROM renders").fetchone()
+    assert owner.startswith(f"{os.getpid()}-")  # still the first engine's
+    async with httpx.AsyncClient(base_url=first.url) as http:
+        await http.post("/api/render/proxy/lambda/render_1/cancel", headers=headers)
+
+
+async def test_uploads_cut_off_by_a_crash_are_removed_at_start_up(start_engine, tmp_path):
+    data = tmp_path / "engine"
+    crashed = Store(data)
+    _, folder = crashed.new_media_folder()
+    (folder / "upload.part").write_bytes(b"\xff\xd8\xff" + b"\0" * 1000)
+    crashed.lease._lock.release()  # what the OS does when the process dies (kill -9)
+    _, old_folder = crashed.new_media_folder()  # from an engine before leases
+    (old_folder / ".owner").unlink()
+    (old_folder / "upload.part").write_bytes(b"\0")
+    render_part = data / "renders" / ".abc.mp4.1234.part"
+    render_part.write_bytes(b"\0")
+    long_ago = time.time() - 3600
+    for path in (old_folder, render_part):
+        os.utime(path, (long_ago, long_ago))
+    alive = Store(data)  # another engine, uploading right now
+    live_mid, _ = alive.new_media_folder()
+    engine = start_engine(data)
+    async with httpx.AsyncClient(base_url=engine.url) as http:
+        assert (await http.get("/api/engine/info")).status_code == 200
+    assert sorted(p.name for p in (data / "media").iterdir()) == [live_mid]
+    assert list((data / "renders").iterdir()) == []
+    alive.close()
