@@ -431,7 +431,7 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         else (int(99 * record.frames_done / total) if total else 0)
     )
     data: dict[str, Any] = {
-        "id": record.render_id,
+        "id": record.public_id,
         "status": record.status,
         "progress": progress,
         "framesDone": record.frames_done,
@@ -444,7 +444,7 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         data["completedAt"] = int(record.completed_at * 1000)
     path = engine.store.render_path(record.cache_key)
     if record.status == "completed" and path.exists():
-        url = f"{base_url(request)}/outputs/{record.output_key}/{record.render_id}.mp4"
+        url = f"{base_url(request)}/outputs/{record.output_key}/{record.public_id}.mp4"
         data["outputUrl"] = url
         data["output"] = {"url": url, "size": path.stat().st_size, "format": "mp4"}
     return data
@@ -472,19 +472,19 @@ async def start_render(request: Request) -> Response:
     key = cache_key(draft, hashes, RENDERER_VERSION)
     record = engine.store.add_render(render_id, session.session_id, user_id, draft, key)
     if record is None:
-        raise ApiError(409, 409, f"the render id {render_id!r} is taken: use a new id")
+        raise ApiError(409, 409, f"you already have a render {render_id!r}: use a new id")
     earlier = engine.store.completed_render_with_key(key)
     if earlier is not None and engine.store.render_path(key).exists():
         # Same draft, same media: the video exists already.
         engine.store.update_render(
-            render_id,
+            record.render_id,
             status="completed",
             frames_done=earlier.frames_total,
             frames_total=earlier.frames_total,
         )
     else:
         engine.renders.submit(record)
-    record = engine.store.render(render_id)
+    record = engine.store.render(record.render_id)
     assert record is not None
     return _render_answer(request, record, engine)
 
@@ -512,8 +512,8 @@ def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dic
 
 def _owned_render(request: Request, engine: Engine) -> RenderRecord:
     user_id = engine.user(request)
-    record = engine.store.render(request.path_params["render_id"])
-    if record is None or record.user_id != user_id:
+    record = engine.store.user_render(user_id, request.path_params["render_id"])
+    if record is None:
         raise ApiError(404, 404, "no render with this id")
     return record
 
@@ -550,7 +550,7 @@ def _video_file(engine: Engine, record: RenderRecord) -> Response:
     if record.status != "completed" or not path.exists():
         raise ApiError(409, 409, f"the render is {record.status}, not completed: no video yet")
     # FileResponse answers Range requests (206), which browsers use to seek.
-    return FileResponse(path, media_type="video/mp4", filename=f"{record.render_id}.mp4")
+    return FileResponse(path, media_type="video/mp4", filename=f"{record.public_id}.mp4")
 
 
 # -- a page for claim links -------------------------------------------------------------------

@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS drafts (
     PRIMARY KEY (session_id, version)
 );
 CREATE TABLE IF NOT EXISTS renders (
-    render_id   TEXT PRIMARY KEY,
+    render_id   TEXT PRIMARY KEY,    -- the engine's own job id
+    public_id   TEXT,                -- the id the client chose, unique per user (schema 2)
     session_id  TEXT NOT NULL,
     user_id     TEXT NOT NULL,
     status      TEXT NOT NULL,   -- pending | processing | completed | failed | cancelled
@@ -92,7 +93,12 @@ CREATE TABLE IF NOT EXISTS renders (
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
 """
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Schema 1 had one namespace of render ids for all users; its ids become their public ids.
+_RENDER_IDS_PER_USER = (
+    "UPDATE renders SET public_id = render_id WHERE public_id IS NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS renders_by_user ON renders (user_id, public_id)",
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,8 @@ class MediaRecord:
 
 @dataclass(frozen=True)
 class RenderRecord:
-    render_id: str
+    render_id: str  # the engine's job id
+    public_id: str  # the client's id for it: unique per user, not across users
     session_id: str
     user_id: str
     status: str
@@ -172,6 +179,11 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(renders)")}
+            if "public_id" not in columns:
+                db.execute("ALTER TABLE renders ADD COLUMN public_id TEXT")
+            for statement in _RENDER_IDS_PER_USER:
+                db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -433,17 +445,20 @@ class Store:
     # -- renders ---------------------------------------------------------------------------
 
     def add_render(
-        self, render_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
+        self, public_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
     ) -> RenderRecord | None:
-        """A new pending job; None if ``render_id`` is taken."""
+        """A new pending job; None if this user already has a render ``public_id``."""
         now = time.time()
+        render_id = f"job_{secrets.token_hex(12)}"
         try:
             with self._transaction() as db:
                 db.execute(
-                    "INSERT INTO renders (render_id, session_id, user_id, status, draft, cache_key,"
-                    " output_key, created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    "INSERT INTO renders (render_id, public_id, session_id, user_id, status,"
+                    " draft, cache_key, output_key, created_at)"
+                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                     (
                         render_id,
+                        public_id,
                         session_id,
                         user_id,
                         json.dumps(draft),
@@ -458,6 +473,13 @@ class Store:
 
     def render(self, render_id: str) -> RenderRecord | None:
         rows = self._read("SELECT * FROM renders WHERE render_id = ?", render_id)
+        return _render_record(rows[0]) if rows else None
+
+    def user_render(self, user_id: str, public_id: str) -> RenderRecord | None:
+        """The user's render with the id the client gave it."""
+        rows = self._read(
+            "SELECT * FROM renders WHERE user_id = ? AND public_id = ?", user_id, public_id
+        )
         return _render_record(rows[0]) if rows else None
 
     def render_by_output_key(self, output_key: str) -> RenderRecord | None:

@@ -57,8 +57,8 @@ def set_render(data_dir, render_id: str, **fields) -> None:
     with sqlite3.connect(data_dir / "engine.sqlite3") as db:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         db.execute(
-            f"UPDATE renders SET {assignments} WHERE render_id LIKE ?",
-            (*fields.values(), f"%{render_id}"),
+            f"UPDATE renders SET {assignments} WHERE public_id = ?",
+            (*fields.values(), render_id),
         )
 
 
@@ -123,3 +123,25 @@ async def test_uploads_cut_off_by_a_crash_are_removed_at_start_up(start_engine, 
     assert sorted(p.name for p in (data / "media").iterdir()) == [live_mid]
     assert list((data / "renders").iterdir()) == []
     alive.close()
+
+
+async def test_render_ids_are_scoped_per_user(engine, photos):
+    """One user cannot take, see or cancel the render id another user will use."""
+    async with httpx.AsyncClient(base_url=engine.url) as http:
+        alice, bob = await hostile.token(http, "alice"), await hostile.token(http, "bob")
+        drafts = {}
+        for who in (alice, bob):
+            sid = await hostile.session(http, who)
+            files = await hostile.upload(http, who, sid, photos[0])
+            drafts[who["Authorization"]] = (sid, hostile.slideshow([f["mid"] for f in files]))
+        for who in (bob, alice):  # bob first: he takes the id alice is about to use
+            sid, draft = drafts[who["Authorization"]]
+            answer = await hostile.start_render(http, who, sid, draft, "render_shared")
+            assert answer.status_code == 200, answer.text
+        again = await hostile.start_render(
+            http, alice, *drafts[alice["Authorization"]], "render_shared"
+        )
+        assert again.status_code == 409
+        await http.post("/api/render/proxy/lambda/render_shared/cancel", headers=bob)
+        assert (await wait_render(http, alice, "render_shared"))["status"] == "completed"
+        assert (await wait_render(http, bob, "render_shared"))["status"] == "cancelled"
