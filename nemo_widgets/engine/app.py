@@ -35,8 +35,7 @@ from starlette.routing import Route
 
 from .._version import __version__
 from ..config import MAX_UPLOAD_BYTES
-from . import adk, director
-from .draft import validate as validate_draft
+from . import adk, director, limits
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest
@@ -166,12 +165,18 @@ def video_info(request: Request, mid: str, info: dict[str, Any]) -> dict[str, An
 
 
 async def json_body(request: Request) -> dict[str, Any]:
+    """The JSON object a request sent, within the size and nesting limits."""
+    limits.check_declared_length(
+        request.headers.get("content-length"), limits.MAX_JSON_BYTES, "the JSON body"
+    )
+    raw = await limits.read_capped(request.stream(), limits.MAX_JSON_BYTES)
     try:
-        body = json.loads(await request.body())
-    except ValueError:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
         raise ApiError(400, 400, "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, 400, "the request body must be a JSON object")
+    limits.check_depth(body)
     return body
 
 
@@ -269,7 +274,11 @@ async def upload(request: Request) -> Response:
     if content_type.startswith("application/json"):
         received = await _receive_urls(engine, await json_body(request), limit)
     else:
-        receiver = MultipartReceiver(engine.store, content_type, limit)
+        request_limit = limits.upload_request_limit(limit)
+        limits.check_declared_length(
+            request.headers.get("content-length"), request_limit, "one upload request"
+        )
+        receiver = MultipartReceiver(engine.store, content_type, limit, request_limit)
         received = await receiver.receive(request.stream())
     try:
         infos = [await anyio.to_thread.run_sync(_ingest, item, limit) for item in received]
@@ -491,10 +500,7 @@ async def start_render(request: Request) -> Response:
 
 def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
     """The content hash of every medium the draft uses; refuse media of other sessions."""
-    try:
-        validate_draft(draft)
-    except ValueError as exc:
-        raise ApiError(400, 400, f"the draft cannot be rendered: {exc}") from None
+    limits.check_draft(draft)
     known = {item.mid: item.info for item in engine.store.media(session_id)}
     hashes = {}
     for track in draft.get("t", []):
@@ -589,6 +595,14 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
 
 
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug still answers in the protocol's envelope (Starlette logs the traceback)."""
+    return JSONResponse(
+        {"code": 500, "message": f"internal error in the local engine ({type(exc).__name__})"},
+        status_code=500,
+    )
+
+
 def create_app(engine: Engine) -> Starlette:
     """The ASGI app; the render queue runs while the app is up."""
     routes = [
@@ -622,7 +636,7 @@ def create_app(engine: Engine) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        exception_handlers={ApiError: api_error},
+        exception_handlers={ApiError: api_error, Exception: internal_error},
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -20,6 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..formats import SNIFF_BYTES
 from .errors import ApiError
+from .limits import MAX_FILES_PER_REQUEST, body_too_large
 from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filename
 from .store import Store, private_file
 
@@ -88,7 +89,9 @@ class _PartState:
 class MultipartReceiver:
     """Streams the ``files`` parts of one multipart body into fresh media folders."""
 
-    def __init__(self, store: Store, content_type: str, limit: int) -> None:
+    def __init__(
+        self, store: Store, content_type: str, limit: int, request_limit: int | None = None
+    ) -> None:
         kind, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if kind != b"multipart/form-data" or not boundary:
@@ -97,6 +100,7 @@ class MultipartReceiver:
             )
         self.store = store
         self.limit = limit
+        self.request_limit = request_limit
         self.files: list[Received] = []
         self._part = _PartState()
         self._error: ApiError | None = None
@@ -115,9 +119,12 @@ class MultipartReceiver:
 
     async def receive(self, body: AsyncIterator[bytes]) -> list[Received]:
         """Read the whole body; the received files, or ApiError with nothing kept."""
-        drained = 0
+        drained = total = 0
         try:
             async for chunk in body:
+                total += len(chunk)
+                if self.request_limit is not None and total > self.request_limit:
+                    self._fail(body_too_large(self.request_limit, "one upload request"))
                 if self._error is not None:
                     drained += len(chunk)
                     if drained > _DRAIN_LIMIT:
@@ -176,6 +183,10 @@ class MultipartReceiver:
         _, options = parse_options_header(self._part.headers.get(b"content-disposition", b""))
         if options.get(b"name") != FIELD_NAME.encode() or b"filename" not in options:
             return  # other form fields are ignored, as the cloud documents none
+        if len(self.files) == MAX_FILES_PER_REQUEST:
+            raise ApiError(
+                413, 413, f"at most {MAX_FILES_PER_REQUEST} files per request: send the rest next"
+            )
         raw_name = options[b"filename"].decode("utf-8", "replace")
         mid, folder = self.store.new_media_folder()
         received = Received(mid, folder, safe_filename(raw_name), folder / "upload.part")
