@@ -65,6 +65,7 @@ class EngineConfig:
     url_timeout: float = 120.0  # whole download of one URL upload
     render_workers: int = 1
     render_timeout: float = 900.0
+    max_queued_renders: int = limits.MAX_QUEUED_RENDERS  # per user, waiting or rendering
     renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child
     director: Callable[..., director.Edit] = director.direct
 
@@ -478,6 +479,14 @@ async def start_render(request: Request) -> Response:
     if not isinstance(draft, dict):
         raise ApiError(400, 400, "'draft' must be the draft object from the session state")
     hashes = _media_hashes(engine, session.session_id, draft)
+    waiting = engine.store.active_renders(user_id)
+    if waiting >= engine.config.max_queued_renders:
+        raise ApiError(
+            429,
+            429,
+            f"you have {waiting} exports waiting or running, the most this engine queues for "
+            "one person: wait for one to finish or cancel one, then export again",
+        )
     key = cache_key(draft, hashes, RENDERER_VERSION)
     record = engine.store.add_render(render_id, session.session_id, user_id, draft, key)
     if record is None:

@@ -475,6 +475,15 @@ class Store:
         rows = self._read("SELECT * FROM renders WHERE render_id = ?", render_id)
         return _render_record(rows[0]) if rows else None
 
+    def active_renders(self, user_id: str) -> int:
+        """How many of the user's renders wait or run."""
+        rows = self._read(
+            "SELECT COUNT(*) AS n FROM renders WHERE user_id = ? "
+            "AND status IN ('pending', 'processing')",
+            user_id,
+        )
+        return rows[0]["n"]
+
     def user_render(self, user_id: str, public_id: str) -> RenderRecord | None:
         """The user's render with the id the client gave it."""
         rows = self._read(

@@ -195,3 +195,31 @@ async def test_text_music_and_numbers_have_limits(http, user):
         "loop: must be true or false",
     ):
         assert reason in message
+
+
+async def test_one_person_can_queue_only_a_few_renders(start_engine, photos):
+    engine = start_engine(renderer="tests.engine.fake_renderers:hang")
+    async with httpx.AsyncClient(base_url=engine.url) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        files = await hostile.upload(http, headers, sid, photos[0])
+        mids = [f["mid"] for f in files]
+        answers = [
+            await hostile.start_render(
+                http, headers, sid, hostile.slideshow(mids, photo_ms=1000 + n), f"r{n}"
+            )
+            for n in range(4)
+        ]
+        assert [a.status_code for a in answers[:3]] == [200, 200, 200]
+        envelope(answers[3], 429, "3 exports waiting or running", "cancel one")
+        other = await hostile.token(http, "someone else")  # others are not held up
+        other_sid = await hostile.session(http, other)
+        other_files = await hostile.upload(http, other, other_sid, photos[1])
+        draft = hostile.slideshow([f["mid"] for f in other_files])
+        assert (await hostile.start_render(http, other, other_sid, draft)).status_code == 200
+        await http.post("/api/render/proxy/lambda/r0/cancel", headers=headers)
+        again = await hostile.start_render(http, headers, sid, hostile.slideshow(mids), "r9")
+        assert again.status_code == 200
+        for render_id in ("r1", "r2", "r9"):
+            await http.post(f"/api/render/proxy/lambda/{render_id}/cancel", headers=headers)
+        await http.post("/api/render/proxy/lambda/render_1/cancel", headers=other)
