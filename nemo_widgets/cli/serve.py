@@ -6,11 +6,34 @@ import argparse
 import sys
 
 
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The engine's safety options (the address, port, data and credits are set up with it)."""
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this Host name, e.g. the name a proxy such as "
+        "jupyter-server-proxy forwards with (repeat for several)",
+    )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let URL uploads fetch from this machine and private networks (off: only public "
+        "internet addresses)",
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
+    from ..engine.app import EngineConfig
     from ..engine.server import serve as run_engine
 
+    config = EngineConfig(
+        allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
+        allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
+    )
     try:
-        run_engine(args.host, args.port, args.data, args.credits)
+        run_engine(args.host, args.port, args.data, args.credits, config=config)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

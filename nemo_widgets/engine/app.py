@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import re
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from urllib.parse import quote
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -68,6 +71,11 @@ class EngineConfig:
     max_queued_renders: int = limits.MAX_QUEUED_RENDERS  # per user, waiting or rendering
     renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child
     director: Callable[..., director.Edit] = director.direct
+    # URL uploads from this machine and private networks (off: see netguard.py).
+    allow_private_urls: bool = False
+    # Host names the engine answers to besides localhost, 127.0.0.1, [::1] and the one it is
+    # bound to: the names a proxy (jupyter-server-proxy, a reverse proxy) forwards with.
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -303,7 +311,13 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     try:
         for url in urls:
             received.append(
-                await fetch_url(engine.store, url, limit, timeout=engine.config.url_timeout)
+                await fetch_url(
+                    engine.store,
+                    url,
+                    limit,
+                    timeout=engine.config.url_timeout,
+                    allow_private=engine.config.allow_private_urls,
+                )
             )
     except BaseException:
         for item in received:
@@ -612,7 +626,21 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(engine: Engine) -> Starlette:
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_hosts(config: EngineConfig, bound_host: str | None = None) -> list[str]:
+    """The Host header values the engine answers to: a web page on another name cannot
+    drive it through DNS rebinding."""
+    hosts = [*LOCAL_HOSTS, *config.allowed_hosts]
+    if bound_host in ("0.0.0.0", "::", ""):
+        hosts.append(socket.gethostname())  # every interface: the machine's own name too
+    elif bound_host:
+        hosts.append(f"[{bound_host}]" if ":" in bound_host else bound_host)
+    return [host.lower() for host in dict.fromkeys(hosts)]
+
+
+def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
     """The ASGI app; the render queue runs while the app is up."""
     routes = [
         Route("/api/engine/info", engine_info),
@@ -645,6 +673,11 @@ def create_app(engine: Engine) -> Starlette:
 
     app = Starlette(
         routes=routes,
+        middleware=[
+            Middleware(
+                TrustedHostMiddleware, allowed_hosts=allowed_hosts(engine.config, bound_host)
+            )
+        ],
         exception_handlers={ApiError: api_error, Exception: internal_error},
         lifespan=lifespan,
     )

@@ -22,6 +22,7 @@ from ..formats import SNIFF_BYTES
 from .errors import ApiError
 from .limits import MAX_FILES_PER_REQUEST, body_too_large
 from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filename
+from .netguard import AddressRefused, guarded_transport
 from .store import Store, private_file
 
 FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
@@ -212,9 +213,17 @@ class MultipartReceiver:
 
 
 async def fetch_url(
-    store: Store, url: str, limit: int, *, timeout: float, connect_timeout: float = 10.0
+    store: Store,
+    url: str,
+    limit: int,
+    *,
+    timeout: float,
+    connect_timeout: float = 10.0,
+    allow_private: bool = False,
 ) -> Received:
-    """Download ``url`` (http or https only) into a fresh media folder, within the limits."""
+    """Download ``url`` (http or https only) into a fresh media folder, within the limits.
+
+    Only public addresses are fetched unless ``allow_private`` (see netguard.py)."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise _unsupported(f"{url!r} is not an http(s) URL: only http and https can be imported")
@@ -222,7 +231,12 @@ async def fetch_url(
     received = Received(mid, folder, _name_from_url(url), folder / "upload.part")
     try:
         await _download(
-            url, received, limit, httpx.Timeout(timeout, connect=connect_timeout), timeout
+            url,
+            received,
+            limit,
+            httpx.Timeout(timeout, connect=connect_timeout),
+            timeout,
+            guarded_transport(allow_private),
         )
     except BaseException:
         store.discard_media(mid)
@@ -231,14 +245,21 @@ async def fetch_url(
 
 
 async def _download(
-    url: str, received: Received, limit: int, timeouts: httpx.Timeout, deadline: float
+    url: str,
+    received: Received,
+    limit: int,
+    timeouts: httpx.Timeout,
+    deadline: float,
+    transport: httpx.AsyncBaseTransport,
 ) -> None:
     import anyio
 
     try:
         with anyio.fail_after(deadline):
             async with (
-                httpx.AsyncClient(timeout=timeouts, follow_redirects=True) as http,
+                httpx.AsyncClient(
+                    timeout=timeouts, follow_redirects=True, transport=transport, trust_env=False
+                ) as http,
                 http.stream("GET", url) as response,
             ):
                 if response.status_code != 200:
@@ -253,6 +274,13 @@ async def _download(
                     async for chunk in response.aiter_bytes():
                         received.write(chunk, out, limit)
                 received.finish()
+    except AddressRefused:
+        # Said the same way whatever listens there, and said before anything was sent.
+        raise _unsupported(
+            f"{url} (or a page it redirects to) is on this computer or a private network, "
+            "which the engine does not download from: download the file yourself and upload "
+            "it, or start the engine with --allow-private-urls"
+        ) from None
     except TimeoutError:
         raise _unsupported(f"downloading {url} took longer than {deadline:.0f} s") from None
     except httpx.HTTPError as exc:
