@@ -22,6 +22,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="let URL uploads fetch from this machine and private networks (off: only public "
         "internet addresses)",
     )
+    parser.add_argument(
+        "--keep-photo-metadata",
+        action="store_true",
+        help="keep photos' metadata (GPS location, camera) and any bytes after the picture "
+        "(off: removed when a photo is uploaded)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -31,6 +37,7 @@ def serve(args: argparse.Namespace) -> int:
     config = EngineConfig(
         allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
+        keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
     )
     try:
         run_engine(args.host, args.port, args.data, args.credits, config=config)

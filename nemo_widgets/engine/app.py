@@ -53,6 +53,10 @@ TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget i
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
+# Browsers must take a served file for the type it is sent as, never guess it from its bytes.
+NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
+
+
 def ok(data: Any) -> JSONResponse:
     return JSONResponse({"code": 0, "message": "ok", "data": data})
 
@@ -76,6 +80,8 @@ class EngineConfig:
     # Host names the engine answers to besides localhost, 127.0.0.1, [::1] and the one it is
     # bound to: the names a proxy (jupyter-server-proxy, a reverse proxy) forwards with.
     allowed_hosts: tuple[str, ...] = ()
+    # Keep photos' metadata (GPS, camera) and bytes after the picture (off: stripped on upload).
+    keep_photo_metadata: bool = False
 
 
 @dataclass
@@ -290,7 +296,8 @@ async def upload(request: Request) -> Response:
         receiver = MultipartReceiver(engine.store, content_type, limit, request_limit)
         received = await receiver.receive(request.stream())
     try:
-        infos = [await anyio.to_thread.run_sync(_ingest, item, limit) for item in received]
+        keep = engine.config.keep_photo_metadata
+        infos = [await anyio.to_thread.run_sync(_ingest, item, limit, keep) for item in received]
     except ApiError:
         for item in received:
             engine.store.discard_media(item.mid)
@@ -326,9 +333,11 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     return received
 
 
-def _ingest(item: Received, limit: int) -> MediaInfo:
+def _ingest(item: Received, limit: int, keep_metadata: bool) -> MediaInfo:
     try:
-        return ingest(item.path, item.filename, item.folder, max_bytes=limit)
+        return ingest(
+            item.path, item.filename, item.folder, max_bytes=limit, keep_metadata=keep_metadata
+        )
     except MediaRejected as exc:
         raise refused(exc) from None
 
@@ -348,7 +357,7 @@ async def media_file(request: Request) -> Response:
     # its own suffix gives the type.
     path = engine.store.root / item.info["path"]
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media_type)
+    return FileResponse(path, media_type=media_type, headers=NO_SNIFF)
 
 
 # -- the agent stream -------------------------------------------------------------------------
@@ -579,7 +588,9 @@ def _video_file(engine: Engine, record: RenderRecord) -> Response:
     if record.status != "completed" or not path.exists():
         raise ApiError(409, 409, f"the render is {record.status}, not completed: no video yet")
     # FileResponse answers Range requests (206), which browsers use to seek.
-    return FileResponse(path, media_type="video/mp4", filename=f"{record.public_id}.mp4")
+    return FileResponse(
+        path, media_type="video/mp4", filename=f"{record.public_id}.mp4", headers=NO_SNIFF
+    )
 
 
 # -- a page for claim links -------------------------------------------------------------------

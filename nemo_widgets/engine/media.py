@@ -42,6 +42,7 @@ from ..formats import (
     formats_agree,
     sniff,
 )
+from . import jpeg_strip
 from .store import make_private
 
 __all__ = [
@@ -254,13 +255,20 @@ def _as_text(head: bytes) -> str | None:
 
 
 def ingest(
-    source: Path, filename: str | None, folder: Path, *, max_bytes: int | None = None
+    source: Path,
+    filename: str | None,
+    folder: Path,
+    *,
+    max_bytes: int | None = None,
+    keep_metadata: bool = False,
 ) -> MediaInfo:
     """Validate ``source`` (an upload on disk) and store it render-ready in ``folder``.
 
     On success ``source`` is gone (moved or converted) and the stored file is the only file
     this wrote. Raises :class:`MediaRejected`; the caller then deletes ``folder``.
-    ``max_bytes`` is the engine's upload limit (default ``MAX_UPLOAD_BYTES``).
+    ``max_bytes`` is the engine's upload limit (default ``MAX_UPLOAD_BYTES``). Photos lose
+    their metadata (GPS, camera) and anything appended after the picture unless
+    ``keep_metadata``.
     """
     source, folder = Path(source), Path(folder)
     label = safe_filename(filename)
@@ -276,7 +284,7 @@ def ingest(
         fmt = check_head(handle.read(SNIFF_BYTES), filename)
     display = label if extension_of(label) else f"{label}.{fmt}"  # "upload" -> "upload.jpg"
     if BY_NAME[fmt].category == "image":
-        info = _ingest_image(source, fmt, display, folder)
+        info = _ingest_image(source, fmt, display, folder, keep_metadata)
     else:
         info = _ingest_audio_video(source, fmt, display, folder)
     make_private(info.path)
@@ -359,9 +367,12 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def _ingest_image(source: Path, fmt: str, label: str, folder: Path) -> MediaInfo:
+def _ingest_image(
+    source: Path, fmt: str, label: str, folder: Path, keep_metadata: bool = False
+) -> MediaInfo:
     _register_heif()
-    item: MediaInfo | None = None  # None: the upload is kept as it is
+    item: MediaInfo | None = None  # None: the upload is kept as it is (or stripped)
+    dest = folder / "media.jpg"
     with _decoding(label, fmt, source), Image.open(source, formats=[_PIL_FORMATS[fmt]]) as image:
         _check_pixels(image, label)
         size = image.size
@@ -369,10 +380,16 @@ def _ingest_image(source: Path, fmt: str, label: str, folder: Path) -> MediaInfo
             item = _ingest_animation(image, fmt, label, folder)
         elif _is_render_ready(image, fmt):
             _prove_decodable(image)
+            if not keep_metadata:
+                with _removed_on_error(dest):
+                    if not jpeg_strip.strip(source, dest):  # an odd structure: re-encode
+                        item = _normalise_photo(image, fmt, label, folder)
+                if item is None:
+                    source.unlink()
+                    return _photo_info(fmt, dest, label, size)
         else:
             item = _normalise_photo(image, fmt, label, folder)
     if item is None:  # moved, not copied, now that the source is closed
-        dest = folder / "media.jpg"
         _store_as_is(source, dest)
         return _photo_info(fmt, dest, label, size)
     if source != item.path:
