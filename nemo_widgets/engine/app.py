@@ -41,7 +41,8 @@ from ..config import MAX_UPLOAD_BYTES
 from . import adk, director, limits
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
-from .media import MediaInfo, MediaRejected, ingest
+from .media import MediaInfo, MediaRejected, ingest, is_heavy
+from .media_child import ingest_in_child
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
@@ -49,6 +50,7 @@ from .store import RenderRecord, SessionRecord, Store
 logger = logging.getLogger("nemo_widgets.engine")
 
 APP_NAME = "nemo_agent"
+DECODES_AT_ONCE = 2  # uploads checked and converted at the same time (one heavy one of them)
 TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -100,6 +102,13 @@ class Engine:
         )
         self._busy_sessions: set[str] = set()
         self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
+        self._decodes: anyio.CapacityLimiter | None = None
+
+    def decodes(self) -> anyio.CapacityLimiter:
+        """The uploads being decoded at once: a few, not the thread pool's forty."""
+        if self._decodes is None:  # made on the event loop, where it is used
+            self._decodes = anyio.CapacityLimiter(DECODES_AT_ONCE)
+        return self._decodes
 
     # -- turns -----------------------------------------------------------------------------
 
@@ -297,7 +306,10 @@ async def upload(request: Request) -> Response:
         received = await receiver.receive(request.stream())
     try:
         keep = engine.config.keep_photo_metadata
-        infos = [await anyio.to_thread.run_sync(_ingest, item, limit, keep) for item in received]
+        infos = [
+            await anyio.to_thread.run_sync(_ingest, item, limit, keep, limiter=engine.decodes())
+            for item in received
+        ]
     except ApiError:
         for item in received:
             engine.store.discard_media(item.mid)
@@ -334,8 +346,10 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
 
 
 def _ingest(item: Received, limit: int, keep_metadata: bool) -> MediaInfo:
+    # Large and animated images are decoded in a child process (see media_child.py).
+    run = ingest_in_child if is_heavy(item.path) else ingest
     try:
-        return ingest(
+        return run(
             item.path, item.filename, item.folder, max_bytes=limit, keep_metadata=keep_metadata
         )
     except MediaRejected as exc:

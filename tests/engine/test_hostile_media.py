@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.engine import hostile
-from tests.media_factory import photo_array
+from tests.media_factory import make_animated_gif, photo_array
 
 pytestmark = pytest.mark.anyio
 
@@ -90,3 +91,93 @@ async def test_rendered_videos_are_served_with_nosniff(engine, photos):
     assert answer.status_code == 200
     assert video.headers["x-content-type-options"] == "nosniff"
     assert download.headers["x-content-type-options"] == "nosniff"
+
+
+# -- decoding costs -----------------------------------------------------------------------------
+
+
+def test_an_animation_is_refused_by_its_frame_count_before_any_frame_is_decoded(
+    tmp_path, monkeypatch
+):
+    from nemo_widgets.engine import media
+
+    gif = make_animated_gif(tmp_path / "a.gif", frames=6)
+    monkeypatch.setattr(media, "MAX_ANIMATION_PIXELS", 120 * 90 * 5)
+    decoded = []
+    monkeypatch.setattr(media, "_frame_durations", lambda *a: decoded.append(a) or [100] * 6)
+    folder = tmp_path / "m"
+    folder.mkdir()
+    with pytest.raises(media.MediaRejected, match="too many frames of 120×90"):
+        media.ingest(gif, "a.gif", folder)
+    assert decoded == []
+
+
+def big_png(path: Path, size=(6000, 4200)) -> Path:
+    """25 megapixels in about 100 KB: over what the server decodes itself."""
+    Image.new("RGB", size, (30, 90, 160)).save(path, compress_level=1)
+    return path
+
+
+def refuse_in_process(monkeypatch, *names: str) -> None:
+    """Make the server process unable to decode: only a child process can."""
+    from nemo_widgets.engine import media
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("decoded in the server process")
+
+    for name in names:
+        monkeypatch.setattr(media, name, refuse)
+
+
+async def test_large_and_animated_images_are_decoded_in_a_child_process(
+    engine, tmp_path, monkeypatch
+):
+    refuse_in_process(monkeypatch, "_normalise_photo", "_ingest_animation")
+    png = big_png(tmp_path / "scan.png")
+    gif = make_animated_gif(tmp_path / "loop.gif", frames=4)
+    async with httpx.AsyncClient(base_url=engine.url, timeout=60) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        stored = await hostile.upload(http, headers, sid, png, gif)
+    assert [(f["file_type"], f["width"]) for f in stored] == [("image", 4096), ("video", 120)]
+
+
+async def test_a_decode_that_takes_too_long_is_stopped(engine, tmp_path, monkeypatch):
+    from nemo_widgets.engine import media_child
+
+    monkeypatch.setattr(media_child, "DECODE_TIMEOUT", 0.01)
+    gif = make_animated_gif(tmp_path / "loop.gif", frames=4)
+    async with httpx.AsyncClient(base_url=engine.url, timeout=60) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        answer = await http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            files=[("files", ("loop.gif", gif.read_bytes()))],
+            headers=headers,
+        )
+    assert answer.status_code == 413 and "takes too long to process" in answer.json()["message"]
+    assert list((engine.data_dir / "media").iterdir()) == []
+
+
+async def test_only_a_few_uploads_are_decoded_at_once(engine, photos, monkeypatch):
+    from nemo_widgets.engine import app
+
+    running, most = 0, 0
+    real = app.ingest
+
+    def counting(*args, **kwargs):
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        time.sleep(0.2)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(app, "ingest", counting)
+    async with httpx.AsyncClient(base_url=engine.url, timeout=60) as http:
+        headers = await hostile.token(http)
+        sessions = [await hostile.session(http, headers) for _ in range(6)]
+        await asyncio.gather(*(hostile.upload(http, headers, s, photos[0]) for s in sessions))
+    assert most == app.DECODES_AT_ONCE == 2
