@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from .._version import __version__
 from ..config import MAX_UPLOAD_BYTES
-from . import adk, director, limits
+from . import adk, director, limits, notices
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest, is_heavy
@@ -51,6 +51,7 @@ logger = logging.getLogger("nemo_widgets.engine")
 
 APP_NAME = "nemo_agent"
 DECODES_AT_ONCE = 2  # uploads checked and converted at the same time (one heavy one of them)
+DIRECTORS_AT_ONCE = 4  # turns being directed at the same time, across sessions
 TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -77,6 +78,7 @@ class EngineConfig:
     max_queued_renders: int = limits.MAX_QUEUED_RENDERS  # per user, waiting or rendering
     renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child
     director: Callable[..., director.Edit] = director.direct
+    turn_budget: float = 30.0  # seconds the director may take over one message
     # URL uploads from this machine and private networks (off: see netguard.py).
     allow_private_urls: bool = False
     # Host names the engine answers to besides localhost, 127.0.0.1, [::1] and the one it is
@@ -103,6 +105,13 @@ class Engine:
         self._busy_sessions: set[str] = set()
         self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
         self._decodes: anyio.CapacityLimiter | None = None
+        self._directors: anyio.CapacityLimiter | None = None
+
+    def directors(self) -> anyio.CapacityLimiter:
+        """The turns whose director runs at once (the others wait, and may be dropped)."""
+        if self._directors is None:
+            self._directors = anyio.CapacityLimiter(DIRECTORS_AT_ONCE)
+        return self._directors
 
     def decodes(self) -> anyio.CapacityLimiter:
         """The uploads being decoded at once: a few, not the thread pool's forty."""
@@ -388,6 +397,13 @@ async def run_sse(request: Request) -> Response:
         p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)
     )
     streaming = body.get("streaming") is True
+    if len(text) > limits.MAX_MESSAGE_CHARS:
+        lang = notices.language(session.language, text)
+        raise ApiError(
+            413,
+            413,
+            notices.say("too_long", lang, length=len(text), limit=limits.MAX_MESSAGE_CHARS),
+        )
     engine.ensure_idle(session.session_id)
     budget, _ = engine.store.credits(user_id)
     if budget is not None and not engine.store.spend(user_id, TURN_COST):
@@ -397,11 +413,13 @@ async def run_sse(request: Request) -> Response:
             f"the local engine's budget of {budget:g} credits is used up: restart it without "
             "--credits for unlimited use",
         )
+    client_gone = asyncio.Event()
     turn = engine.start_turn(
-        session.session_id, _run_turn(request, engine, session, user_id, text, budget)
+        session.session_id,
+        _run_turn(request, engine, session, user_id, text, budget, client_gone),
     )
     return StreamingResponse(
-        _stream_turn(turn, engine.config, streaming),
+        _stream_turn(turn, engine.config, streaming, client_gone),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -414,16 +432,30 @@ async def _run_turn(
     user_id: str,
     text: str,
     budget: float | None,
+    client_gone: asyncio.Event,
 ) -> list[dict[str, Any]]:
-    """Direct one message and store its edit; the ADK events that report it."""
+    """Direct one message and store its edit; the ADK events that report it.
+
+    The director runs in a worker thread, a few at a time, within the turn budget. A turn
+    whose client left before the director started is dropped; once it has started, its edit
+    is kept (the client finds it in the state)."""
     invocation = adk.Invocation()
     sid = session.session_id
+    config = engine.config
     try:
         version, draft, previous = engine.store.draft_and_previous(sid)
         media = engine.media_items(request, sid)
-        edit = await anyio.to_thread.run_sync(
-            lambda: engine.config.director(text, draft, media, previous=previous)
-        )
+        async with engine.directors():
+            if client_gone.is_set():
+                if budget is not None:
+                    engine.store.spend(user_id, -TURN_COST)
+                return []
+            # A thread cannot be stopped: past the budget it is abandoned, its edit unused.
+            with anyio.fail_after(config.turn_budget):
+                edit = await anyio.to_thread.run_sync(
+                    lambda: config.director(text, draft, media, previous=previous),
+                    abandon_on_cancel=True,
+                )
         changed = edit.draft is not None and (edit.undo or edit.draft != draft)
         if edit.undo and changed:
             stored = engine.store.undo_draft(sid, based_on=version)
@@ -435,6 +467,12 @@ async def _run_turn(
             return [adk.error_event("the draft changed during this turn: send the message again")]
         if budget is not None and not changed:
             engine.store.spend(user_id, -TURN_COST)  # only edits cost credits
+    except TimeoutError:
+        logger.warning("a turn in session %s took over %g s", sid, config.turn_budget)
+        if budget is not None:
+            engine.store.spend(user_id, -TURN_COST)
+        lang = notices.language(session.language, text)
+        return [adk.error_event(notices.say("too_slow", lang, budget=config.turn_budget))]
     except Exception as exc:
         logger.exception("turn failed in session %s", sid)
         if budget is not None:
@@ -450,15 +488,23 @@ async def _run_turn(
 
 
 async def _stream_turn(
-    turn: asyncio.Task[list[dict[str, Any]]], config: EngineConfig, streaming: bool
+    turn: asyncio.Task[list[dict[str, Any]]],
+    config: EngineConfig,
+    streaming: bool,
+    client_gone: asyncio.Event,
 ) -> AsyncIterator[bytes]:
-    # The turn is shielded: a client that disconnects does not undo its edit.
-    while True:
-        try:
-            events = await asyncio.wait_for(asyncio.shield(turn), config.heartbeat_interval)
-            break
-        except asyncio.TimeoutError:
-            yield adk.HEARTBEAT
+    # The turn is shielded: a client that disconnects does not undo its edit; it only stops
+    # a turn that has not reached the director yet.
+    try:
+        while True:
+            try:
+                events = await asyncio.wait_for(asyncio.shield(turn), config.heartbeat_interval)
+                break
+            except asyncio.TimeoutError:
+                yield adk.HEARTBEAT
+    finally:
+        if not turn.done():
+            client_gone.set()
     for event in events:
         if streaming:
             for partial in adk.partials(event):
