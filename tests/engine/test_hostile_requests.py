@@ -77,15 +77,21 @@ async def test_a_chunked_json_body_is_cut_off_at_its_limit(http):
     envelope(answer, 413, "2 MB")
 
 
-async def raw_request(url: str, head: str) -> tuple[str, float]:
+async def raw_request(url: str, head: str) -> str:
     """Send only a request's head (no body) on a raw socket; the answer's status line."""
     where = urlsplit(url)
     reader, writer = await asyncio.open_connection(where.hostname, where.port)
     writer.write(head.replace("\n", "\r\n").encode() + b"\r\n")
     await writer.drain()
-    answer = await asyncio.wait_for(reader.read(4096), 10)
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.lower().split(b"\r\n")
+        if b"content-length" in line
+    )
+    body = await asyncio.wait_for(reader.readexactly(length), 10)
     writer.close()
-    return answer.decode("latin-1")
+    return (head + body).decode("latin-1")
 
 
 @pytest.mark.parametrize(
