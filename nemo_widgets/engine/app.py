@@ -335,6 +335,14 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     urls = body.get("urls")
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
         raise ApiError(400, 400, 'send {"urls": ["https://…"], "source_type": "url"}')
+    if len(urls) > limits.MAX_FILES_PER_REQUEST:
+        raise ApiError(
+            413,
+            413,
+            f"at most {limits.MAX_FILES_PER_REQUEST} files per request: send the rest next",
+        )
+    if any(len(url) > limits.MAX_URL_CHARS for url in urls):
+        raise ApiError(400, 400, f"a URL is longer than {limits.MAX_URL_CHARS} characters")
     received: list[Received] = []
     try:
         for url in urls:

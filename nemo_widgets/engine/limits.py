@@ -17,7 +17,8 @@ from .errors import ApiError
 
 MAX_JSON_BYTES = 2 * 1024 * 1024  # the largest draft allowed (1200 photos, captions) is < 1 MB
 MAX_JSON_DEPTH = 32  # a draft nests 5 deep; deeper is an attack on recursive code
-MAX_FILES_PER_REQUEST = 100
+MAX_FILES_PER_REQUEST = 100  # files in one multipart upload, or URLs in one URL upload
+MAX_URL_CHARS = 8000
 # One chat message: a long prompt is a few hundred characters; the director reads less still.
 MAX_MESSAGE_CHARS = 4000
 UPLOAD_REQUEST_FILES = 5  # a request may carry this many files of the upload limit

@@ -229,3 +229,31 @@ async def test_one_person_can_queue_only_a_few_renders(start_engine, photos):
         for render_id in ("r1", "r2", "r9"):
             await http.post(f"/api/render/proxy/lambda/{render_id}/cancel", headers=headers)
         await http.post("/api/render/proxy/lambda/render_1/cancel", headers=other)
+
+
+async def test_url_uploads_are_capped_before_anything_is_fetched(http):
+    headers = await hostile.token(http)
+    sid = await hostile.session(http, headers)
+    path = f"/api/upload-video/nemo_agent/me/{sid}"
+    many = await http.post(
+        path, json={"urls": ["https://example.invalid/a.jpg"] * 101}, headers=headers
+    )
+    long = await http.post(
+        path, json={"urls": ["https://example.invalid/" + "a" * 9000]}, headers=headers
+    )
+    envelope(many, 413, "at most 100 files")
+    envelope(long, 400, "longer than 8000 characters")
+
+
+async def test_a_bug_still_answers_in_the_envelope(engine, http, monkeypatch):
+    """What no check foresaw is a 500, but in the protocol's envelope, not a bare page."""
+    from nemo_widgets.engine.store import Store
+
+    def broken(self, user_id):
+        raise RuntimeError("a bug")
+
+    headers = await hostile.token(http)
+    monkeypatch.setattr(Store, "credits", broken)
+    answer = await http.get("/api/credits/balance/simple", headers=headers)
+    message = envelope(answer, 500, "internal error")
+    assert "a bug" not in message  # no internals in the answer
