@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
+import threading
 import time
 
 import httpx
@@ -145,3 +150,69 @@ async def test_render_ids_are_scoped_per_user(engine, photos):
         await http.post("/api/render/proxy/lambda/render_shared/cancel", headers=bob)
         assert (await wait_render(http, alice, "render_shared"))["status"] == "completed"
         assert (await wait_render(http, bob, "render_shared"))["status"] == "cancelled"
+
+
+def serve(data) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nemo_widgets.cli", "serve", "--port", "0", "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    url = process.stdout.readline().split(" on ")[1].strip()
+    for _ in range(200):
+        try:
+            httpx.get(f"{url}/api/engine/info", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return process, url
+
+
+@pytest.mark.skipif(os.name == "nt", reason="kill -9 is POSIX")
+def test_an_upload_cut_off_by_kill_9_leaves_nothing_after_a_restart(tmp_path):
+    data = tmp_path / "d"
+    process, url = serve(data)
+    try:
+        token = httpx.post(f"{url}/api/auth/anonymous-token", headers={"X-Client-Id": "c"})
+        headers = {"Authorization": f"Bearer {token.json()['data']['token']}"}
+        sid = httpx.post(
+            f"{url}/api/tasks/me/with-session/nemo_agent", json={}, headers=headers
+        ).json()["data"]["session_id"]
+
+        def trickle():
+            yield b'--x\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n'
+            yield b"\xff\xd8\xff\xe0" + b"\0" * 5000
+            for _ in range(100):
+                time.sleep(0.1)
+                yield b"\0" * 100
+
+        upload = threading.Thread(
+            target=_post_quietly,
+            args=(
+                f"{url}/api/upload-video/nemo_agent/me/{sid}",
+                trickle(),
+                {**headers, "Content-Type": "multipart/form-data; boundary=x"},
+            ),
+            daemon=True,
+        )
+        upload.start()
+        for _ in range(100):
+            if list((data / "media").glob("*/upload.part")):
+                break
+            time.sleep(0.05)
+        assert list((data / "media").glob("*/upload.part"))
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    again, _ = serve(data)
+    try:
+        assert list((data / "media").iterdir()) == []
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.wait(20)
+
+
+def _post_quietly(url: str, body, headers: dict[str, str]) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(url, content=body, headers=headers, timeout=30)
