@@ -749,6 +749,7 @@ def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
             yield
         finally:
             engine.renders.close()
+            engine.store.lease.close()  # stopped: its unfinished work is anyone's now
 
     app = Starlette(
         routes=routes,

@@ -335,6 +335,9 @@ class Store:
                 continue
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(f"media/{folder.name}")
+        for lock in self.lease.folder.glob("*.lock"):
+            if not self.lease.alive(lock.stem):  # removes the lock file of a dead engine
+                removed.append(f"engines/{lock.name}")
         # A render writes its .part file continuously; one left alone this long is an orphan.
         for part in self.renders_dir.glob(".*.part"):
             if _stale(part):
