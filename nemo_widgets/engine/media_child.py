@@ -3,7 +3,8 @@
 A 400 KB PNG can hold 144 megapixels and a 200 KB GIF 180 frames of 16 megapixels: decoding
 them takes hundreds of megabytes and, for such a GIF, over a minute of CPU. In the server that
 memory stays with the process and the work competes with every request; in a child it is
-returned when the child exits, a time limit stops it, and a crash costs one upload.
+returned when the child exits, a time limit and (on Linux) a memory limit stop it, and a crash
+costs one upload.
 
 :func:`ingest_in_child` runs ``python -m nemo_widgets.engine.media_child`` with the job as a
 JSON line on stdin; the child answers one JSON line on stdout: ``{"info": ...}`` (a
@@ -22,6 +23,9 @@ from typing import Any
 from .media import TOO_LARGE, UNSUPPORTED, MediaInfo, MediaRejected, ingest, safe_filename
 
 DECODE_TIMEOUT = 120.0  # seconds for one heavy upload
+# Address space of the child (Linux; macOS and Windows do not enforce it): the largest photo
+# allowed, 150 MP with alpha, needs about 2.3 GB while it is converted; more is refused (4002).
+MEMORY_LIMIT = 3 * 2**30
 _one_at_a_time = threading.Semaphore(1)
 
 
@@ -43,6 +47,7 @@ def ingest_in_child(
         "folder": str(folder),
         "max_bytes": max_bytes,
         "keep_metadata": keep_metadata,
+        "memory_limit": MEMORY_LIMIT,
         "sys_path": list(sys.path),
     }
     label = safe_filename(filename)
@@ -86,8 +91,18 @@ def _answer(stdout: bytes) -> dict[str, Any]:
     return {}
 
 
+def _limit_memory(limit: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass  # no such limit here: the one-at-a-time rule and the pixel limits remain
+
+
 def main() -> int:
     job = json.loads(sys.stdin.buffer.readline())
+    _limit_memory(job["memory_limit"])
     parent_path = list(job["sys_path"])
     sys.path[:] = parent_path + [entry for entry in sys.path if entry not in parent_path]
     try:

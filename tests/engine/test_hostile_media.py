@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sys
 import time
 from pathlib import Path
 
@@ -181,3 +182,21 @@ async def test_only_a_few_uploads_are_decoded_at_once(engine, photos, monkeypatc
         sessions = [await hostile.session(http, headers) for _ in range(6)]
         await asyncio.gather(*(hostile.upload(http, headers, s, photos[0]) for s in sessions))
     assert most == app.DECODES_AT_ONCE == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+async def test_a_decode_over_its_memory_budget_is_refused(engine, tmp_path, monkeypatch):
+    from nemo_widgets.engine import media_child
+
+    monkeypatch.setattr(media_child, "MEMORY_LIMIT", 400 * 2**20)  # the imports take ~270 MB
+    png = big_png(tmp_path / "scan.png", size=(8000, 8000))  # 192 MB decoded
+    async with httpx.AsyncClient(base_url=engine.url, timeout=60) as http:
+        headers = await hostile.token(http)
+        sid = await hostile.session(http, headers)
+        answer = await http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            files=[("files", ("scan.png", png.read_bytes()))],
+            headers=headers,
+        )
+    assert answer.status_code == 413 and "too large to process" in answer.json()["message"]
+    assert list((engine.data_dir / "media").iterdir()) == []
