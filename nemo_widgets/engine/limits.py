@@ -199,10 +199,12 @@ def draft_problems(draft: Any) -> list[str]:
 def _segment(shape: _Shape, kind: int, seg: dict[str, Any], where: str) -> None:
     for key in ("id", "mid", "src", "name", "kind", "role", "for", "motion", "pos", "color"):
         shape.string(seg, key, where)
-    shape.number(seg, "st", where, 0, MAX_LENGTH_MS)
-    shape.number(seg, "d", where, 0, MAX_LENGTH_MS)
+    # Visual and text times are whole ms (draft.validate); the renderer takes music's as numbers.
+    exact = kind != drafts.AUDIO
+    shape.number(seg, "st", where, 0, MAX_LENGTH_MS, integer=exact)
+    shape.number(seg, "d", where, 0, MAX_LENGTH_MS, integer=exact)
     for key in ("fi", "fo"):
-        shape.number(seg, key, where, 0, MAX_LENGTH_MS)
+        shape.number(seg, key, where, 0, MAX_LENGTH_MS, integer=False)
     if kind == drafts.VISUAL:
         shape.number(seg, "in", where, 0, MAX_SOURCE_MS, integer=False)
         shape.number(seg, "sd", where, 0, MAX_SOURCE_MS)
