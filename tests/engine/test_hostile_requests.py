@@ -257,3 +257,20 @@ async def test_a_bug_still_answers_in_the_envelope(engine, http, monkeypatch):
     answer = await http.get("/api/credits/balance/simple", headers=headers)
     message = envelope(answer, 500, "internal error")
     assert "a bug" not in message  # no internals in the answer
+
+
+async def test_an_endless_part_header_is_refused(http):
+    headers = await hostile.token(http)
+    sid = await hostile.session(http, headers)
+
+    async def body():
+        yield b'--x\r\nContent-Disposition: form-data; name="files"; filename="'
+        for _ in range(64):
+            yield b"a" * 64 * 1024  # 4 MB of one header, never ended
+
+    answer = await http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        content=body(),
+        headers={**headers, "Content-Type": "multipart/form-data; boundary=x"},
+    )
+    envelope(answer, 400, "malformed", "header size")
