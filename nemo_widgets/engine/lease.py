@@ -10,16 +10,24 @@ a reboot). Another engine asks "is this owner alive?" by trying to take that loc
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import secrets
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+# No soft-lock fallback (filelock 4 falls back where a filesystem has no flock): a lock file
+# that merely exists would look alive for ever. Older filelocks raise there instead.
+_NO_SOFT_FALLBACK = (
+    {"fallback_to_soft": False}
+    if "fallback_to_soft" in inspect.signature(FileLock.__init__).parameters
+    else {}
+)
+
 
 def _lock(path: Path) -> FileLock:
-    # No soft-lock fallback: a lock file that merely exists would look alive for ever.
-    return FileLock(path, mode=0o600, thread_local=False, fallback_to_soft=False)
+    return FileLock(path, mode=0o600, thread_local=False, **_NO_SOFT_FALLBACK)
 
 
 class Lease:
