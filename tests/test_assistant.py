@@ -266,9 +266,10 @@ async def test_out_of_credits_shows_its_link(start_engine, photos, tmp_path):
     assert error.link and error.link.startswith("https://") and error.link in error.text
 
 
-async def test_links_and_bare_upload(engine, photos, tmp_path):
+async def test_links_and_bare_upload(start_engine, photos, tmp_path):
     from tests.engine.web_server import serve_folder
 
+    engine = start_engine(allow_private_urls=True)  # the links point at 127.0.0.1
     with serve_folder(photos[0].parent) as url:
         async with AsyncNemoClient(engine.url, timings=TIMINGS) as client:
             assistant, _ = assistant_for(client, tmp_path)

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--credits", type=float, help="credit budget per user (default: unlimited)"
     )
+    serve.add_options(serve_parser)
     serve_parser.set_defaults(run=serve.serve)
 
     commands.add_parser("credits", help="show the credit balance").set_defaults(run=account.credits)

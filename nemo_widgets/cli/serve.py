@@ -6,11 +6,41 @@ import argparse
 import sys
 
 
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The engine's safety options (the address, port, data and credits are set up with it)."""
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this Host name, e.g. the name a proxy such as "
+        "jupyter-server-proxy forwards with (repeat for several)",
+    )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let URL uploads fetch from this machine and private networks (off: only public "
+        "internet addresses)",
+    )
+    parser.add_argument(
+        "--keep-photo-metadata",
+        action="store_true",
+        help="keep photos' metadata (GPS location, camera) and any bytes after the picture "
+        "(off: removed when a photo is uploaded)",
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
+    from ..engine.app import EngineConfig
     from ..engine.server import serve as run_engine
 
+    config = EngineConfig(
+        allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
+        allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
+        keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
+    )
     try:
-        run_engine(args.host, args.port, args.data, args.credits)
+        run_engine(args.host, args.port, args.data, args.credits, config=config)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

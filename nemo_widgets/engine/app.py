@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import re
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from urllib.parse import quote
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -35,11 +38,11 @@ from starlette.routing import Route
 
 from .._version import __version__
 from ..config import MAX_UPLOAD_BYTES
-from . import adk, director
-from .draft import validate as validate_draft
+from . import adk, director, limits, notices
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
-from .media import MediaInfo, MediaRejected, ingest
+from .media import MediaInfo, MediaRejected, ingest, is_heavy
+from .media_child import ingest_in_child
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
@@ -47,8 +50,14 @@ from .store import RenderRecord, SessionRecord, Store
 logger = logging.getLogger("nemo_widgets.engine")
 
 APP_NAME = "nemo_agent"
+DECODES_AT_ONCE = 2  # uploads checked and converted at the same time (one heavy one of them)
+DIRECTORS_AT_ONCE = 4  # turns being directed at the same time, across sessions
 TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+# Browsers must take a served file for the type it is sent as, never guess it from its bytes.
+NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
 
 
 def ok(data: Any) -> JSONResponse:
@@ -66,8 +75,17 @@ class EngineConfig:
     url_timeout: float = 120.0  # whole download of one URL upload
     render_workers: int = 1
     render_timeout: float = 900.0
+    max_queued_renders: int = limits.MAX_QUEUED_RENDERS  # per user, waiting or rendering
     renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child
     director: Callable[..., director.Edit] = director.direct
+    turn_budget: float = 30.0  # seconds the director may take over one message
+    # URL uploads from this machine and private networks (off: see netguard.py).
+    allow_private_urls: bool = False
+    # Host names the engine answers to besides localhost, 127.0.0.1, [::1] and the one it is
+    # bound to: the names a proxy (jupyter-server-proxy, a reverse proxy) forwards with.
+    allowed_hosts: tuple[str, ...] = ()
+    # Keep photos' metadata (GPS, camera) and bytes after the picture (off: stripped on upload).
+    keep_photo_metadata: bool = False
 
 
 @dataclass
@@ -86,6 +104,20 @@ class Engine:
         )
         self._busy_sessions: set[str] = set()
         self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
+        self._decodes: anyio.CapacityLimiter | None = None
+        self._directors: anyio.CapacityLimiter | None = None
+
+    def directors(self) -> anyio.CapacityLimiter:
+        """The turns whose director runs at once (the others wait, and may be dropped)."""
+        if self._directors is None:
+            self._directors = anyio.CapacityLimiter(DIRECTORS_AT_ONCE)
+        return self._directors
+
+    def decodes(self) -> anyio.CapacityLimiter:
+        """The uploads being decoded at once: a few, not the thread pool's forty."""
+        if self._decodes is None:  # made on the event loop, where it is used
+            self._decodes = anyio.CapacityLimiter(DECODES_AT_ONCE)
+        return self._decodes
 
     # -- turns -----------------------------------------------------------------------------
 
@@ -166,12 +198,18 @@ def video_info(request: Request, mid: str, info: dict[str, Any]) -> dict[str, An
 
 
 async def json_body(request: Request) -> dict[str, Any]:
+    """The JSON object a request sent, within the size and nesting limits."""
+    limits.check_declared_length(
+        request.headers.get("content-length"), limits.MAX_JSON_BYTES, "the JSON body"
+    )
+    raw = await limits.read_capped(request.stream(), limits.MAX_JSON_BYTES)
     try:
-        body = json.loads(await request.body())
-    except ValueError:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
         raise ApiError(400, 400, "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, 400, "the request body must be a JSON object")
+    limits.check_depth(body)
     return body
 
 
@@ -269,10 +307,18 @@ async def upload(request: Request) -> Response:
     if content_type.startswith("application/json"):
         received = await _receive_urls(engine, await json_body(request), limit)
     else:
-        receiver = MultipartReceiver(engine.store, content_type, limit)
+        request_limit = limits.upload_request_limit(limit)
+        limits.check_declared_length(
+            request.headers.get("content-length"), request_limit, "one upload request"
+        )
+        receiver = MultipartReceiver(engine.store, content_type, limit, request_limit)
         received = await receiver.receive(request.stream())
     try:
-        infos = [await anyio.to_thread.run_sync(_ingest, item, limit) for item in received]
+        keep = engine.config.keep_photo_metadata
+        infos = [
+            await anyio.to_thread.run_sync(_ingest, item, limit, keep, limiter=engine.decodes())
+            for item in received
+        ]
     except ApiError:
         for item in received:
             engine.store.discard_media(item.mid)
@@ -289,11 +335,25 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     urls = body.get("urls")
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
         raise ApiError(400, 400, 'send {"urls": ["https://…"], "source_type": "url"}')
+    if len(urls) > limits.MAX_FILES_PER_REQUEST:
+        raise ApiError(
+            413,
+            413,
+            f"at most {limits.MAX_FILES_PER_REQUEST} files per request: send the rest next",
+        )
+    if any(len(url) > limits.MAX_URL_CHARS for url in urls):
+        raise ApiError(400, 400, f"a URL is longer than {limits.MAX_URL_CHARS} characters")
     received: list[Received] = []
     try:
         for url in urls:
             received.append(
-                await fetch_url(engine.store, url, limit, timeout=engine.config.url_timeout)
+                await fetch_url(
+                    engine.store,
+                    url,
+                    limit,
+                    timeout=engine.config.url_timeout,
+                    allow_private=engine.config.allow_private_urls,
+                )
             )
     except BaseException:
         for item in received:
@@ -302,9 +362,13 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
     return received
 
 
-def _ingest(item: Received, limit: int) -> MediaInfo:
+def _ingest(item: Received, limit: int, keep_metadata: bool) -> MediaInfo:
+    # Large and animated images are decoded in a child process (see media_child.py).
+    run = ingest_in_child if is_heavy(item.path) else ingest
     try:
-        return ingest(item.path, item.filename, item.folder, max_bytes=limit)
+        return run(
+            item.path, item.filename, item.folder, max_bytes=limit, keep_metadata=keep_metadata
+        )
     except MediaRejected as exc:
         raise refused(exc) from None
 
@@ -324,7 +388,7 @@ async def media_file(request: Request) -> Response:
     # its own suffix gives the type.
     path = engine.store.root / item.info["path"]
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media_type)
+    return FileResponse(path, media_type=media_type, headers=NO_SNIFF)
 
 
 # -- the agent stream -------------------------------------------------------------------------
@@ -341,6 +405,13 @@ async def run_sse(request: Request) -> Response:
         p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)
     )
     streaming = body.get("streaming") is True
+    if len(text) > limits.MAX_MESSAGE_CHARS:
+        lang = notices.language(session.language, text)
+        raise ApiError(
+            413,
+            413,
+            notices.say("too_long", lang, length=len(text), limit=limits.MAX_MESSAGE_CHARS),
+        )
     engine.ensure_idle(session.session_id)
     budget, _ = engine.store.credits(user_id)
     if budget is not None and not engine.store.spend(user_id, TURN_COST):
@@ -350,11 +421,13 @@ async def run_sse(request: Request) -> Response:
             f"the local engine's budget of {budget:g} credits is used up: restart it without "
             "--credits for unlimited use",
         )
+    client_gone = asyncio.Event()
     turn = engine.start_turn(
-        session.session_id, _run_turn(request, engine, session, user_id, text, budget)
+        session.session_id,
+        _run_turn(request, engine, session, user_id, text, budget, client_gone),
     )
     return StreamingResponse(
-        _stream_turn(turn, engine.config, streaming),
+        _stream_turn(turn, engine.config, streaming, client_gone),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -367,16 +440,30 @@ async def _run_turn(
     user_id: str,
     text: str,
     budget: float | None,
+    client_gone: asyncio.Event,
 ) -> list[dict[str, Any]]:
-    """Direct one message and store its edit; the ADK events that report it."""
+    """Direct one message and store its edit; the ADK events that report it.
+
+    The director runs in a worker thread, a few at a time, within the turn budget. A turn
+    whose client left before the director started is dropped; once it has started, its edit
+    is kept (the client finds it in the state)."""
     invocation = adk.Invocation()
     sid = session.session_id
+    config = engine.config
     try:
         version, draft, previous = engine.store.draft_and_previous(sid)
         media = engine.media_items(request, sid)
-        edit = await anyio.to_thread.run_sync(
-            lambda: engine.config.director(text, draft, media, previous=previous)
-        )
+        async with engine.directors():
+            if client_gone.is_set():
+                if budget is not None:
+                    engine.store.spend(user_id, -TURN_COST)
+                return []
+            # A thread cannot be stopped: past the budget it is abandoned, its edit unused.
+            with anyio.fail_after(config.turn_budget):
+                edit = await anyio.to_thread.run_sync(
+                    lambda: config.director(text, draft, media, previous=previous),
+                    abandon_on_cancel=True,
+                )
         changed = edit.draft is not None and (edit.undo or edit.draft != draft)
         if edit.undo and changed:
             stored = engine.store.undo_draft(sid, based_on=version)
@@ -388,6 +475,12 @@ async def _run_turn(
             return [adk.error_event("the draft changed during this turn: send the message again")]
         if budget is not None and not changed:
             engine.store.spend(user_id, -TURN_COST)  # only edits cost credits
+    except TimeoutError:
+        logger.warning("a turn in session %s took over %g s", sid, config.turn_budget)
+        if budget is not None:
+            engine.store.spend(user_id, -TURN_COST)
+        lang = notices.language(session.language, text)
+        return [adk.error_event(notices.say("too_slow", lang, budget=config.turn_budget))]
     except Exception as exc:
         logger.exception("turn failed in session %s", sid)
         if budget is not None:
@@ -403,15 +496,23 @@ async def _run_turn(
 
 
 async def _stream_turn(
-    turn: asyncio.Task[list[dict[str, Any]]], config: EngineConfig, streaming: bool
+    turn: asyncio.Task[list[dict[str, Any]]],
+    config: EngineConfig,
+    streaming: bool,
+    client_gone: asyncio.Event,
 ) -> AsyncIterator[bytes]:
-    # The turn is shielded: a client that disconnects does not undo its edit.
-    while True:
-        try:
-            events = await asyncio.wait_for(asyncio.shield(turn), config.heartbeat_interval)
-            break
-        except asyncio.TimeoutError:
-            yield adk.HEARTBEAT
+    # The turn is shielded: a client that disconnects does not undo its edit; it only stops
+    # a turn that has not reached the director yet.
+    try:
+        while True:
+            try:
+                events = await asyncio.wait_for(asyncio.shield(turn), config.heartbeat_interval)
+                break
+            except asyncio.TimeoutError:
+                yield adk.HEARTBEAT
+    finally:
+        if not turn.done():
+            client_gone.set()
     for event in events:
         if streaming:
             for partial in adk.partials(event):
@@ -431,7 +532,7 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         else (int(99 * record.frames_done / total) if total else 0)
     )
     data: dict[str, Any] = {
-        "id": record.render_id,
+        "id": record.public_id,
         "status": record.status,
         "progress": progress,
         "framesDone": record.frames_done,
@@ -444,7 +545,7 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         data["completedAt"] = int(record.completed_at * 1000)
     path = engine.store.render_path(record.cache_key)
     if record.status == "completed" and path.exists():
-        url = f"{base_url(request)}/outputs/{record.output_key}/{record.render_id}.mp4"
+        url = f"{base_url(request)}/outputs/{record.output_key}/{record.public_id}.mp4"
         data["outputUrl"] = url
         data["output"] = {"url": url, "size": path.stat().st_size, "format": "mp4"}
     return data
@@ -469,32 +570,37 @@ async def start_render(request: Request) -> Response:
     if not isinstance(draft, dict):
         raise ApiError(400, 400, "'draft' must be the draft object from the session state")
     hashes = _media_hashes(engine, session.session_id, draft)
+    waiting = engine.store.active_renders(user_id)
+    if waiting >= engine.config.max_queued_renders:
+        raise ApiError(
+            429,
+            429,
+            f"you have {waiting} exports waiting or running, the most this engine queues for "
+            "one person: wait for one to finish or cancel one, then export again",
+        )
     key = cache_key(draft, hashes, RENDERER_VERSION)
     record = engine.store.add_render(render_id, session.session_id, user_id, draft, key)
     if record is None:
-        raise ApiError(409, 409, f"the render id {render_id!r} is taken: use a new id")
+        raise ApiError(409, 409, f"you already have a render {render_id!r}: use a new id")
     earlier = engine.store.completed_render_with_key(key)
     if earlier is not None and engine.store.render_path(key).exists():
         # Same draft, same media: the video exists already.
         engine.store.update_render(
-            render_id,
+            record.render_id,
             status="completed",
             frames_done=earlier.frames_total,
             frames_total=earlier.frames_total,
         )
     else:
         engine.renders.submit(record)
-    record = engine.store.render(render_id)
+    record = engine.store.render(record.render_id)
     assert record is not None
     return _render_answer(request, record, engine)
 
 
 def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
     """The content hash of every medium the draft uses; refuse media of other sessions."""
-    try:
-        validate_draft(draft)
-    except ValueError as exc:
-        raise ApiError(400, 400, f"the draft cannot be rendered: {exc}") from None
+    limits.check_draft(draft)
     known = {item.mid: item.info for item in engine.store.media(session_id)}
     hashes = {}
     for track in draft.get("t", []):
@@ -512,8 +618,8 @@ def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dic
 
 def _owned_render(request: Request, engine: Engine) -> RenderRecord:
     user_id = engine.user(request)
-    record = engine.store.render(request.path_params["render_id"])
-    if record is None or record.user_id != user_id:
+    record = engine.store.user_render(user_id, request.path_params["render_id"])
+    if record is None:
         raise ApiError(404, 404, "no render with this id")
     return record
 
@@ -550,7 +656,9 @@ def _video_file(engine: Engine, record: RenderRecord) -> Response:
     if record.status != "completed" or not path.exists():
         raise ApiError(409, 409, f"the render is {record.status}, not completed: no video yet")
     # FileResponse answers Range requests (206), which browsers use to seek.
-    return FileResponse(path, media_type="video/mp4", filename=f"{record.render_id}.mp4")
+    return FileResponse(
+        path, media_type="video/mp4", filename=f"{record.public_id}.mp4", headers=NO_SNIFF
+    )
 
 
 # -- a page for claim links -------------------------------------------------------------------
@@ -589,7 +697,29 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=exc.status)
 
 
-def create_app(engine: Engine) -> Starlette:
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug still answers in the protocol's envelope (Starlette logs the traceback)."""
+    return JSONResponse(
+        {"code": 500, "message": f"internal error in the local engine ({type(exc).__name__})"},
+        status_code=500,
+    )
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_hosts(config: EngineConfig, bound_host: str | None = None) -> list[str]:
+    """The Host header values the engine answers to: a web page on another name cannot
+    drive it through DNS rebinding."""
+    hosts = [*LOCAL_HOSTS, *config.allowed_hosts]
+    if bound_host in ("0.0.0.0", "::", ""):
+        hosts.append(socket.gethostname())  # every interface: the machine's own name too
+    elif bound_host:
+        hosts.append(f"[{bound_host}]" if ":" in bound_host else bound_host)
+    return [host.lower() for host in dict.fromkeys(hosts)]
+
+
+def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
     """The ASGI app; the render queue runs while the app is up."""
     routes = [
         Route("/api/engine/info", engine_info),
@@ -611,15 +741,24 @@ def create_app(engine: Engine) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        removed = await anyio.to_thread.run_sync(engine.store.remove_leftovers)
+        if removed:
+            logger.info("removed what an engine that crashed left behind: %s", removed)
         engine.renders.start()
         try:
             yield
         finally:
             engine.renders.close()
+            engine.store.lease.close()  # stopped: its unfinished work is anyone's now
 
     app = Starlette(
         routes=routes,
-        exception_handlers={ApiError: api_error},
+        middleware=[
+            Middleware(
+                TrustedHostMiddleware, allowed_hosts=allowed_hosts(engine.config, bound_host)
+            )
+        ],
+        exception_handlers={ApiError: api_error, Exception: internal_error},
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import queue
 import re
 import signal
@@ -59,18 +58,6 @@ def cache_key(draft: dict[str, Any], media_hashes: Mapping[str, str], renderer: 
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _process_alive(owner: str | None) -> bool:
-    if not owner:
-        return False
-    try:
-        os.kill(int(owner.split(":")[0]), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class RenderQueue:
     """Runs render jobs from the store on ``workers`` threads, each driving one child process."""
 
@@ -85,7 +72,7 @@ class RenderQueue:
         self.store = store
         self.timeout = timeout
         self.renderer = renderer
-        self.owner = f"{os.getpid()}:{time.time():.6f}"
+        self.owner = store.lease.owner
         self._queue: queue.Queue[tuple[str, str | None] | None] = queue.Queue()
         self._cancelled: set[str] = set()
         self._closing = threading.Event()
@@ -98,11 +85,11 @@ class RenderQueue:
         for thread in self._threads:
             thread.start()
         # Jobs left behind by an engine that stopped: queued ones, and running ones whose
-        # process is gone.
+        # engine no longer holds its lease (a reused process id cannot fake that).
         for record in self.store.unfinished_renders():
             if record.status == "pending":
                 self._queue.put((record.render_id, None))
-            elif record.owner != self.owner and not _process_alive(record.owner):
+            elif not self.store.lease.alive(record.owner):
                 self._queue.put((record.render_id, record.owner))
 
     def submit(self, record: RenderRecord) -> None:

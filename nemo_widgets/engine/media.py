@@ -42,6 +42,8 @@ from ..formats import (
     formats_agree,
     sniff,
 )
+from . import jpeg_strip
+from .store import make_private
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -65,12 +67,18 @@ MAX_PIXELS = 150_000_000
 MAX_SIDE = 4096
 JPEG_QUALITY = 92
 # Animations become clips no larger than 1080p (GIFs are rarely bigger). Every frame is decoded
-# twice and encoded once, so their length and decoded pixels are bounded (3000 frames is five
-# minutes at 10 fps; 3 gigapixels is 1500 frames of 1080p).
+# twice and encoded once, so their length and decoded pixels are bounded, from the header's
+# frame count before any frame is decoded (3000 frames is five minutes at 10 fps; a gigapixel
+# is 480 frames of 1080p, 30 s at 16 fps, and about 30 s of work).
 MAX_CLIP_SIDE = 1920
 MAX_ANIMATION_FRAMES = 3000
-MAX_ANIMATION_PIXELS = 3_000_000_000
+MAX_ANIMATION_PIXELS = 1_000_000_000
 MAX_ANIMATION_SECONDS = 600
+# Photos with more pixels than this (JPEGs decode at a fraction of their size, so they get more)
+# and every animation are decoded in a child process (media_child.py): a small file must not
+# cost the server hundreds of megabytes or minutes of work.
+IN_PROCESS_PIXELS = 24_000_000
+IN_PROCESS_JPEG_PIXELS = 64_000_000
 # Video: beyond 8K the renderer's decoders and memory are the problem.
 MAX_VIDEO_PIXELS = 8192 * 4320
 MAX_NAME_BYTES = 200
@@ -253,13 +261,20 @@ def _as_text(head: bytes) -> str | None:
 
 
 def ingest(
-    source: Path, filename: str | None, folder: Path, *, max_bytes: int | None = None
+    source: Path,
+    filename: str | None,
+    folder: Path,
+    *,
+    max_bytes: int | None = None,
+    keep_metadata: bool = False,
 ) -> MediaInfo:
     """Validate ``source`` (an upload on disk) and store it render-ready in ``folder``.
 
     On success ``source`` is gone (moved or converted) and the stored file is the only file
     this wrote. Raises :class:`MediaRejected`; the caller then deletes ``folder``.
-    ``max_bytes`` is the engine's upload limit (default ``MAX_UPLOAD_BYTES``).
+    ``max_bytes`` is the engine's upload limit (default ``MAX_UPLOAD_BYTES``). Photos lose
+    their metadata (GPS, camera) and anything appended after the picture unless
+    ``keep_metadata``.
     """
     source, folder = Path(source), Path(folder)
     label = safe_filename(filename)
@@ -275,8 +290,31 @@ def ingest(
         fmt = check_head(handle.read(SNIFF_BYTES), filename)
     display = label if extension_of(label) else f"{label}.{fmt}"  # "upload" -> "upload.jpg"
     if BY_NAME[fmt].category == "image":
-        return _ingest_image(source, fmt, display, folder)
-    return _ingest_audio_video(source, fmt, display, folder)
+        info = _ingest_image(source, fmt, display, folder, keep_metadata)
+    else:
+        info = _ingest_audio_video(source, fmt, display, folder)
+    make_private(info.path)
+    return info
+
+
+def is_heavy(source: Path) -> bool:
+    """Whether decoding ``source`` may cost much memory or time: a large or animated image.
+
+    Reads the header only. A file whose header cannot be read counts as heavy, so that
+    whatever is wrong with it is found out in a child process."""
+    with source.open("rb") as handle:
+        fmt = sniff(handle.read(SNIFF_BYTES))
+    if fmt is None or BY_NAME[fmt].category != "image":
+        return False
+    try:
+        _register_heif()
+        with Image.open(source, formats=[_PIL_FORMATS[fmt]]) as image:
+            pixels = image.size[0] * image.size[1]
+            limit = IN_PROCESS_JPEG_PIXELS if fmt == "jpg" else IN_PROCESS_PIXELS
+            animated = fmt in _ANIMATED_FORMATS and bool(getattr(image, "is_animated", False))
+            return pixels > limit or animated
+    except Exception:
+        return True
 
 
 def _amount(size: int) -> str:
@@ -355,9 +393,12 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def _ingest_image(source: Path, fmt: str, label: str, folder: Path) -> MediaInfo:
+def _ingest_image(
+    source: Path, fmt: str, label: str, folder: Path, keep_metadata: bool = False
+) -> MediaInfo:
     _register_heif()
-    item: MediaInfo | None = None  # None: the upload is kept as it is
+    item: MediaInfo | None = None  # None: the upload is kept as it is (or stripped)
+    dest = folder / "media.jpg"
     with _decoding(label, fmt, source), Image.open(source, formats=[_PIL_FORMATS[fmt]]) as image:
         _check_pixels(image, label)
         size = image.size
@@ -365,10 +406,16 @@ def _ingest_image(source: Path, fmt: str, label: str, folder: Path) -> MediaInfo
             item = _ingest_animation(image, fmt, label, folder)
         elif _is_render_ready(image, fmt):
             _prove_decodable(image)
+            if not keep_metadata:
+                with _removed_on_error(dest):
+                    if not jpeg_strip.strip(source, dest):  # an odd structure: re-encode
+                        item = _normalise_photo(image, fmt, label, folder)
+                if item is None:
+                    source.unlink()
+                    return _photo_info(fmt, dest, label, size)
         else:
             item = _normalise_photo(image, fmt, label, folder)
     if item is None:  # moved, not copied, now that the source is closed
-        dest = folder / "media.jpg"
         _store_as_is(source, dest)
         return _photo_info(fmt, dest, label, size)
     if source != item.path:
@@ -517,6 +564,7 @@ FALLBACK_CLIP_FPS = 30
 
 
 def _ingest_animation(image: Image.Image, fmt: str, label: str, folder: Path) -> MediaInfo:
+    _check_frames(image, label)
     durations = _frame_durations(image, label)
     rate = _clip_rate(durations)
     dest = folder / "media.mp4"
@@ -526,6 +574,17 @@ def _ingest_animation(image: Image.Image, fmt: str, label: str, folder: Path) ->
     return MediaInfo(
         "video", fmt, dest, label, width, height, float(duration), float(rate), False, _sha256(dest)
     )
+
+
+def _check_frames(image: Image.Image, label: str) -> None:
+    """Refuse by the frame count, before a frame is decoded (Pillow counts GIF frames by
+    skipping their data, APNG and WebP from their headers)."""
+    count = getattr(image, "n_frames", 1)
+    width, height = image.size
+    if count * width * height > MAX_ANIMATION_PIXELS:
+        raise _too_long(label, f"too many frames of {width}×{height}")
+    if count > MAX_ANIMATION_FRAMES:
+        raise _too_long(label, f"more than {MAX_ANIMATION_FRAMES} frames")
 
 
 def _frame_durations(image: Image.Image, label: str) -> list[int]:

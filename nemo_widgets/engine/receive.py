@@ -20,8 +20,10 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..formats import SNIFF_BYTES
 from .errors import ApiError
+from .limits import MAX_FILES_PER_REQUEST, body_too_large
 from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filename
-from .store import Store
+from .netguard import AddressRefused, guarded_transport
+from .store import Store, private_file
 
 FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
 # After refusing a request, read (and drop) this much more of its body so that the client
@@ -88,7 +90,9 @@ class _PartState:
 class MultipartReceiver:
     """Streams the ``files`` parts of one multipart body into fresh media folders."""
 
-    def __init__(self, store: Store, content_type: str, limit: int) -> None:
+    def __init__(
+        self, store: Store, content_type: str, limit: int, request_limit: int | None = None
+    ) -> None:
         kind, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if kind != b"multipart/form-data" or not boundary:
@@ -97,6 +101,7 @@ class MultipartReceiver:
             )
         self.store = store
         self.limit = limit
+        self.request_limit = request_limit
         self.files: list[Received] = []
         self._part = _PartState()
         self._error: ApiError | None = None
@@ -115,9 +120,12 @@ class MultipartReceiver:
 
     async def receive(self, body: AsyncIterator[bytes]) -> list[Received]:
         """Read the whole body; the received files, or ApiError with nothing kept."""
-        drained = 0
+        drained = total = 0
         try:
             async for chunk in body:
+                total += len(chunk)
+                if self.request_limit is not None and total > self.request_limit:
+                    self._fail(body_too_large(self.request_limit, "one upload request"))
                 if self._error is not None:
                     drained += len(chunk)
                     if drained > _DRAIN_LIMIT:
@@ -176,12 +184,16 @@ class MultipartReceiver:
         _, options = parse_options_header(self._part.headers.get(b"content-disposition", b""))
         if options.get(b"name") != FIELD_NAME.encode() or b"filename" not in options:
             return  # other form fields are ignored, as the cloud documents none
+        if len(self.files) == MAX_FILES_PER_REQUEST:
+            raise ApiError(
+                413, 413, f"at most {MAX_FILES_PER_REQUEST} files per request: send the rest next"
+            )
         raw_name = options[b"filename"].decode("utf-8", "replace")
         mid, folder = self.store.new_media_folder()
         received = Received(mid, folder, safe_filename(raw_name), folder / "upload.part")
         self.files.append(received)
         self._part.file = received
-        self._part.out = received.path.open("wb")
+        self._part.out = private_file(received.path)
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         part = self._part
@@ -201,9 +213,17 @@ class MultipartReceiver:
 
 
 async def fetch_url(
-    store: Store, url: str, limit: int, *, timeout: float, connect_timeout: float = 10.0
+    store: Store,
+    url: str,
+    limit: int,
+    *,
+    timeout: float,
+    connect_timeout: float = 10.0,
+    allow_private: bool = False,
 ) -> Received:
-    """Download ``url`` (http or https only) into a fresh media folder, within the limits."""
+    """Download ``url`` (http or https only) into a fresh media folder, within the limits.
+
+    Only public addresses are fetched unless ``allow_private`` (see netguard.py)."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise _unsupported(f"{url!r} is not an http(s) URL: only http and https can be imported")
@@ -211,7 +231,12 @@ async def fetch_url(
     received = Received(mid, folder, _name_from_url(url), folder / "upload.part")
     try:
         await _download(
-            url, received, limit, httpx.Timeout(timeout, connect=connect_timeout), timeout
+            url,
+            received,
+            limit,
+            httpx.Timeout(timeout, connect=connect_timeout),
+            timeout,
+            guarded_transport(allow_private),
         )
     except BaseException:
         store.discard_media(mid)
@@ -220,14 +245,21 @@ async def fetch_url(
 
 
 async def _download(
-    url: str, received: Received, limit: int, timeouts: httpx.Timeout, deadline: float
+    url: str,
+    received: Received,
+    limit: int,
+    timeouts: httpx.Timeout,
+    deadline: float,
+    transport: httpx.AsyncBaseTransport,
 ) -> None:
     import anyio
 
     try:
         with anyio.fail_after(deadline):
             async with (
-                httpx.AsyncClient(timeout=timeouts, follow_redirects=True) as http,
+                httpx.AsyncClient(
+                    timeout=timeouts, follow_redirects=True, transport=transport, trust_env=False
+                ) as http,
                 http.stream("GET", url) as response,
             ):
                 if response.status_code != 200:
@@ -238,10 +270,17 @@ async def _download(
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise _too_large(received.filename, limit)
                 received.filename = _name_from_response(response) or received.filename
-                with received.path.open("wb") as out:
+                with private_file(received.path) as out:
                     async for chunk in response.aiter_bytes():
                         received.write(chunk, out, limit)
                 received.finish()
+    except AddressRefused:
+        # Said the same way whatever listens there, and said before anything was sent.
+        raise _unsupported(
+            f"{url} (or a page it redirects to) is on this computer or a private network, "
+            "which the engine does not download from: download the file yourself and upload "
+            "it, or start the engine with --allow-private-urls"
+        ) from None
     except TimeoutError:
         raise _unsupported(f"downloading {url} took longer than {deadline:.0f} s") from None
     except httpx.HTTPError as exc:

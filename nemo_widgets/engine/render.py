@@ -1,7 +1,8 @@
 """Render a draft (see docs/draft-schema.md) to an H.264 MP4.
 
 Frames are composed on yuv420p planes (``compose``), titles are blended in (``titles``), and
-PyAV encodes with libx264 (BT.709, ``+faststart``) and AAC music interleaved as it goes. Each
+PyAV encodes with libx264 (BT.709, ``+faststart``) and AAC music interleaved as it goes; the
+music is decoded and mixed a block at a time as the encoder needs it, never whole. Each
 photo is decoded once; frames that repeat (a still photo between transitions) reuse one
 ``VideoFrame`` with a new pts, so a slideshow costs little more than encoding its frames.
 """
@@ -25,6 +26,7 @@ import numpy as np
 
 from .compose import MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
 from .draft import AUDIO, TEXT, VISUAL
+from .store import make_private
 from .titles import Title, make_title, parse_color
 
 __all__ = ["RENDERER_VERSION", "RenderError", "RenderResult", "compose_frames", "render"]
@@ -67,9 +69,12 @@ def render(
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         _encode(partial, job, music, on_progress, preset, crf)
+        make_private(partial)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
+        if music is not None:
+            music.close()
     canvas = job.canvas
     return RenderResult(
         out,
@@ -239,7 +244,7 @@ def _media_path(seg: dict, media: Mapping[str, Path], label: str) -> Path:
 def _encode(
     path: Path,
     job: _Job,
-    music: np.ndarray | None,
+    music: MusicMix | None,
     on_progress: Callable[[int, int], None] | None,
     preset: str,
     crf: int,
@@ -336,24 +341,24 @@ def _video_stream(
 
 
 class AudioWriter:
-    """Encodes mixed samples to AAC in step with the video, so packets interleave."""
+    """Encodes the mixed music to AAC in step with the video, so packets interleave."""
 
-    def __init__(self, box: av.container.OutputContainer, samples: np.ndarray) -> None:
-        self.box, self.samples, self.done = box, samples, 0
+    def __init__(self, box: av.container.OutputContainer, music: MusicMix) -> None:
+        self.box, self.music, self.done = box, music, 0
         self.stream = box.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
         self.stream.bit_rate = AUDIO_BIT_RATE
 
     def write_until(self, sample: int) -> None:
-        while self.done + AAC_FRAME <= min(sample, self.samples.shape[1]):
+        while self.done + AAC_FRAME <= min(sample, self.music.total):
             self._write(AAC_FRAME)
 
     def finish(self) -> None:
-        while self.done < self.samples.shape[1]:
-            self._write(min(AAC_FRAME, self.samples.shape[1] - self.done))
+        while self.done < self.music.total:
+            self._write(min(AAC_FRAME, self.music.total - self.done))
         self.box.mux(self.stream.encode(None))
 
     def _write(self, count: int) -> None:
-        chunk = np.ascontiguousarray(self.samples[:, self.done : self.done + count])
+        chunk = self.music.read(count)
         frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
         frame.sample_rate, frame.pts = AUDIO_RATE, self.done
         frame.time_base = Fraction(1, AUDIO_RATE)
@@ -361,70 +366,126 @@ class AudioWriter:
         self.done += count
 
 
-def _mix_music(
-    segments: list[dict], media: Mapping[str, Path], seconds: float
-) -> np.ndarray | None:
-    """All music segments mixed into one float32 (2, samples) track as long as the video."""
+class MusicMix:
+    """All music segments mixed into one track as long as the video, a block at a time.
+
+    Nothing is decoded ahead of the encoder: each segment's source is decoded as the mix
+    reaches it, so memory stays the same however long the video is.
+    """
+
+    def __init__(self, voices: list[_Voice], total: int) -> None:
+        self.voices, self.total, self.done = voices, total, 0
+
+    def read(self, count: int) -> np.ndarray:
+        """The next ``count`` samples, float32 (2, count), clipped to -1..1."""
+        mix = np.zeros((2, count), np.float32)
+        end = self.done + count
+        for voice in self.voices:
+            lo, hi = max(self.done, voice.start), min(end, voice.start + voice.length)
+            if lo < hi:
+                mix[:, lo - self.done : hi - self.done] += voice.read(hi - lo)
+        self.done = end
+        return np.clip(mix, -1.0, 1.0, out=mix)
+
+    def close(self) -> None:
+        for voice in self.voices:
+            voice.close()
+
+
+class _Voice:
+    """One music segment: its source decoded on demand, looped or padded, faded, at its volume."""
+
+    def __init__(self, path: Path, label: str, seg: dict, start: int, length: int) -> None:
+        self.start, self.length, self.label = start, length, label
+        self.loop = bool(seg.get("loop"))
+        self.fade_in = round(float(seg.get("fi", 0)) / 1000 * AUDIO_RATE)
+        self.fade_out = round(float(seg.get("fo", 0)) / 1000 * AUDIO_RATE)
+        self.volume = np.float32(min(1.0, max(0.0, float(seg.get("vol", 1.0)))))
+        self.done = 0  # samples of this voice read so far
+        self._source = self._samples(path, float(seg.get("in", 0)) / 1000)
+        self._pending = np.zeros((2, 0), np.float32)
+
+    def read(self, count: int) -> np.ndarray:
+        """The voice's next ``count`` samples (silence once a source that does not loop ends)."""
+        while self._pending.shape[1] < count:
+            chunk = next(self._source, None)
+            if chunk is None:
+                missing = count - self._pending.shape[1]
+                self._pending = np.pad(self._pending, ((0, 0), (0, missing)))
+                break
+            self._pending = np.concatenate((self._pending, chunk), axis=1)
+        block, self._pending = self._pending[:, :count], self._pending[:, count:]
+        block = block * (self._gain(count) * self.volume)
+        self.done += count
+        return block
+
+    def _gain(self, count: int) -> np.ndarray:
+        """The fades' gain over the next ``count`` samples (linear ramps, as np.linspace)."""
+        index = np.arange(self.done, self.done + count, dtype=np.float64)
+        gain = np.ones(count, np.float64)
+        fade_in, fade_out = min(self.fade_in, self.length), min(self.fade_out, self.length)
+        if fade_in > 0:
+            ramp = index / max(1, fade_in - 1) if fade_in > 1 else np.zeros(count)
+            gain = np.where(index < fade_in, gain * ramp, gain)
+        if fade_out > 0:
+            left = (self.length - 1 - index) / max(1, fade_out - 1)
+            ramp = left if fade_out > 1 else np.zeros(count)
+            gain = np.where(index >= self.length - fade_out, gain * ramp, gain)
+        return gain.astype(np.float32)
+
+    def _samples(self, path: Path, offset: float) -> Iterator[np.ndarray]:
+        """The source from ``offset`` on, 44.1 kHz stereo chunks; again and again if looping."""
+        while True:
+            produced = False
+            for chunk in _decode_audio(path, offset, self.label):
+                produced = True
+                yield chunk
+            if not (self.loop and produced):
+                return
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def _mix_music(segments: list[dict], media: Mapping[str, Path], seconds: float) -> MusicMix | None:
+    """The music segments as one track as long as the video, mixed as the encoder asks."""
     if not segments:
         return None
     total = round(seconds * AUDIO_RATE)
-    mix = np.zeros((2, total), np.float32)
+    voices = []
     for index, seg in enumerate(segments):
         label = _label(seg, f"music {index + 1}")
         start = min(total, round(float(seg.get("st", 0)) / 1000 * AUDIO_RATE))
         length = round(float(seg.get("d", seconds * 1000 - seg.get("st", 0))) / 1000 * AUDIO_RATE)
         length = min(length, total - start)
-        if length <= 0:
-            continue
-        path = _media_path(seg, media, label)
-        offset = float(seg.get("in", 0)) / 1000
-        track = _decode_audio(path, offset, length, bool(seg.get("loop")), label)
-        _fade(track, round(float(seg.get("fi", 0)) / 1000 * AUDIO_RATE), fade_in=True)
-        _fade(track, round(float(seg.get("fo", 0)) / 1000 * AUDIO_RATE), fade_in=False)
-        volume = min(1.0, max(0.0, float(seg.get("vol", 1.0))))
-        mix[:, start : start + length] += track * np.float32(volume)
-    return np.clip(mix, -1.0, 1.0, out=mix)
+        if length > 0:
+            voices.append(_Voice(_media_path(seg, media, label), label, seg, start, length))
+    return MusicMix(voices, total)
 
 
-def _decode_audio(path: Path, offset: float, length: int, loop: bool, label: str) -> np.ndarray:
-    """``length`` samples (44.1 kHz stereo) from ``offset`` on, looped or padded with silence."""
-    chunks: list[np.ndarray] = []
-    have = 0
-    first: float | None = None
+def _decode_audio(path: Path, offset: float, label: str) -> Iterator[np.ndarray]:
+    """The source from ``offset`` seconds to its end, as float32 (2, n) chunks at 44.1 kHz."""
+    skip: int | None = None  # samples decoded before ``offset`` (seeking lands on a packet)
     try:
         with av.open(str(path)) as container:
             stream = container.streams.audio[0]
             if offset > 0:
                 container.seek(int(offset * av.time_base))
             resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
-            for frame in container.decode(stream):
-                if first is None:
+            frames = container.decode(stream)
+            while True:
+                frame = next(frames, None)
+                if skip is None and frame is not None:
                     first = frame.time if frame.time is not None else offset
+                    skip = max(0, round((offset - first) * AUDIO_RATE))
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
-                    have += out.samples
-                # Stop early unless the whole source is needed for looping.
-                if not loop and have >= length + (offset - first) * AUDIO_RATE:
-                    break
-            chunks.extend(out.to_ndarray() for out in resampler.resample(None))
+                    chunk = out.to_ndarray()
+                    if skip:
+                        cut = min(skip, chunk.shape[1])
+                        chunk, skip = chunk[:, cut:], skip - cut
+                    if chunk.shape[1]:
+                        yield chunk
+                if frame is None:
+                    return
     except (av.FFmpegError, IndexError) as exc:
         raise RenderError(f"Cannot read the music {label}; upload it again.") from exc
-    skip = max(0, round((offset - (first or offset)) * AUDIO_RATE))
-    source = np.concatenate(chunks, axis=1)[:, skip:] if chunks else np.zeros((2, 0), np.float32)
-    if source.shape[1] >= length:
-        return source[:, :length].copy()
-    if loop and source.shape[1]:
-        repeats = -(-length // source.shape[1])
-        return np.tile(source, repeats)[:, :length].copy()
-    return np.pad(source, ((0, 0), (0, length - source.shape[1])))
-
-
-def _fade(track: np.ndarray, samples: int, *, fade_in: bool) -> None:
-    samples = min(samples, track.shape[1])
-    if samples <= 0:
-        return
-    ramp = np.linspace(0.0, 1.0, samples, dtype=np.float32)
-    if fade_in:
-        track[:, :samples] *= ramp
-    else:
-        track[:, -samples:] *= ramp[::-1]

@@ -105,16 +105,28 @@ def run_in_thread(
     return RunningEngine(url, folder, server, thread)
 
 
-def serve(host: str, port: int, data_dir: Path | None, credits: float | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    credits: float | None,
+    config: EngineConfig | None = None,
+) -> None:
     """Serve in the foreground until interrupted (``nemo-widgets serve``)."""
     folder = (data_dir or default_data_dir()).expanduser().resolve()
-    sock, url, server = _prepare(folder, host, port, _config(None, credits), "info")
+    config = _config(config, credits)
+    sock, url, server = _prepare(folder, host, port, config, "info")
     print(f"nemo-widgets local engine on {url}")
     print(f"  data:    {folder}")
     print(f"  credits: {'unlimited' if credits is None else f'{credits:g} per user'}")
     print(f"  use it:  NEMO_API_URL={url}")
+    if config.allowed_hosts:
+        print(f"  hosts:   also answers to {', '.join(config.allowed_hosts)}")
+    if config.allow_private_urls:
+        print("  note:    URL uploads may fetch from this machine and private networks")
     if host not in ("127.0.0.1", "localhost", "::1"):
         print("  note:    anyone who can reach this address can use the engine and see uploads")
+        print("           (it answers only to the Host names above: add others with --allow-host)")
     server.run(sockets=[sock])
 
 
@@ -124,7 +136,7 @@ def _prepare(
     """The listening socket (bound first, so the URL is known), the URL, the server to run."""
     sock = _bind(host, port)
     url = f"http://{_url_host(host)}:{sock.getsockname()[1]}"
-    app = create_app(Engine(Store(folder), config))
+    app = create_app(Engine(Store(folder), config), bound_host=host)
     config_ = uvicorn.Config(app, log_level=log_level, lifespan="on", timeout_graceful_shutdown=3)
     return sock, url, uvicorn.Server(config_)
 

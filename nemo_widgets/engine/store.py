@@ -5,6 +5,7 @@ Layout of the data folder::
     engine.sqlite3          tokens, sessions, media, drafts (every version), render jobs
     media/<mid>/<name>      one folder per upload, private to it
     renders/<key>.mp4       finished videos, named by the content hash of what they show
+    engines/<owner>.lock    held by each engine running on the folder (see lease.py)
 
 Every method is one transaction. SQLite in WAL mode with a busy timeout makes the store safe
 for concurrent requests of one engine (a lock serialises the shared connection) and for two
@@ -14,6 +15,7 @@ engines on one folder (SQLite's own file locks). Nothing is kept only in memory.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import sqlite3
@@ -23,7 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from .lease import Lease
 
 TOKEN_LIFETIME = 7 * 24 * 3600  # anonymous tokens live 7 days, as on the cloud (NEMO_API.md §2.1)
 CLAIM_LIFETIME = 7 * 24 * 3600
@@ -72,7 +76,8 @@ CREATE TABLE IF NOT EXISTS drafts (
     PRIMARY KEY (session_id, version)
 );
 CREATE TABLE IF NOT EXISTS renders (
-    render_id   TEXT PRIMARY KEY,
+    render_id   TEXT PRIMARY KEY,    -- the engine's own job id
+    public_id   TEXT,                -- the id the client chose, unique per user (schema 2)
     session_id  TEXT NOT NULL,
     user_id     TEXT NOT NULL,
     status      TEXT NOT NULL,   -- pending | processing | completed | failed | cancelled
@@ -82,13 +87,18 @@ CREATE TABLE IF NOT EXISTS renders (
     frames_total INTEGER NOT NULL DEFAULT 0,
     error       TEXT,
     output_key  TEXT NOT NULL,   -- unguessable part of the public output URL
-    owner       TEXT,            -- the engine process working on it: "<pid>:<start time>"
+    owner       TEXT,            -- the engine working on it: its Lease.owner
     created_at  REAL NOT NULL,
     completed_at REAL
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
 """
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Schema 1 had one namespace of render ids for all users; its ids become their public ids.
+_RENDER_IDS_PER_USER = (
+    "UPDATE renders SET public_id = render_id WHERE public_id IS NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS renders_by_user ON renders (user_id, public_id)",
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,8 @@ class MediaRecord:
 
 @dataclass(frozen=True)
 class RenderRecord:
-    render_id: str
+    render_id: str  # the engine's job id
+    public_id: str  # the client's id for it: unique per user, not across users
     session_id: str
     user_id: str
     status: str
@@ -143,12 +154,16 @@ class Store:
         self.root = Path(root).expanduser()
         self.media_dir = self.root / "media"
         self.renders_dir = self.root / "renders"
-        for folder in (self.root, self.media_dir, self.renders_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        for folder in (self.root, self.media_dir, self.renders_dir, self.root / "engines"):
+            private_folder(folder)
+        self.lease = Lease(self.root / "engines")
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.root / "engine.sqlite3", isolation_level=None, check_same_thread=False
-        )
+        database = self.root / "engine.sqlite3"
+        # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+        # database's own permissions.
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+        make_private(database)
+        self._db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
@@ -164,11 +179,17 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(renders)")}
+            if "public_id" not in columns:
+                db.execute("ALTER TABLE renders ADD COLUMN public_id TEXT")
+            for statement in _RENDER_IDS_PER_USER:
+                db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self.lease.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -289,8 +310,40 @@ class Store:
         """A fresh media id and its private folder (deleted again by :meth:`discard_media`)."""
         mid = f"m_{secrets.token_hex(12)}"
         folder = self.media_dir / mid
-        folder.mkdir()
+        folder.mkdir(mode=0o700)
+        # Whose upload this is, until it is registered: a crash leaves it to be removed.
+        with private_file(folder / _OWNER_FILE) as marker:
+            marker.write(self.lease.owner.encode())
         return mid, folder
+
+    def remove_leftovers(self) -> list[str]:
+        """Remove what crashed engines left behind: upload folders never registered (an upload
+        cut off by ``kill -9``) and unfinished render files. The names removed."""
+        registered = {row["mid"] for row in self._read("SELECT mid FROM media")}
+        removed = []
+        for folder in self.media_dir.iterdir():
+            if folder.name in registered or not folder.is_dir():
+                continue
+            owner_file = folder / _OWNER_FILE
+            try:
+                owner: str | None = owner_file.read_text().strip()
+            except OSError:
+                owner = None  # from an engine before leases, or just being created
+            if owner is not None and self.lease.alive(owner):
+                continue
+            if owner is None and not _stale(folder):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(f"media/{folder.name}")
+        for lock in self.lease.folder.glob("*.lock"):
+            if not self.lease.alive(lock.stem):  # removes the lock file of a dead engine
+                removed.append(f"engines/{lock.name}")
+        # A render writes its .part file continuously; one left alone this long is an orphan.
+        for part in self.renders_dir.glob(".*.part"):
+            if _stale(part):
+                part.unlink(missing_ok=True)
+                removed.append(f"renders/{part.name}")
+        return removed
 
     def discard_media(self, mid: str) -> None:
         shutil.rmtree(self.media_dir / mid, ignore_errors=True)
@@ -307,6 +360,8 @@ class Store:
                     "INSERT INTO media VALUES (?, ?, ?, ?, ?)",
                     (mid, session_id, seq + offset, json.dumps(info), now),
                 )
+        for mid, _ in items:  # registered: no longer a leftover if this engine dies
+            (self.media_dir / mid / _OWNER_FILE).unlink(missing_ok=True)
 
     def media(self, session_id: str) -> list[MediaRecord]:
         rows = self._read(
@@ -393,17 +448,20 @@ class Store:
     # -- renders ---------------------------------------------------------------------------
 
     def add_render(
-        self, render_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
+        self, public_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
     ) -> RenderRecord | None:
-        """A new pending job; None if ``render_id`` is taken."""
+        """A new pending job; None if this user already has a render ``public_id``."""
         now = time.time()
+        render_id = f"job_{secrets.token_hex(12)}"
         try:
             with self._transaction() as db:
                 db.execute(
-                    "INSERT INTO renders (render_id, session_id, user_id, status, draft, cache_key,"
-                    " output_key, created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    "INSERT INTO renders (render_id, public_id, session_id, user_id, status,"
+                    " draft, cache_key, output_key, created_at)"
+                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                     (
                         render_id,
+                        public_id,
                         session_id,
                         user_id,
                         json.dumps(draft),
@@ -418,6 +476,22 @@ class Store:
 
     def render(self, render_id: str) -> RenderRecord | None:
         rows = self._read("SELECT * FROM renders WHERE render_id = ?", render_id)
+        return _render_record(rows[0]) if rows else None
+
+    def active_renders(self, user_id: str) -> int:
+        """How many of the user's renders wait or run."""
+        rows = self._read(
+            "SELECT COUNT(*) AS n FROM renders WHERE user_id = ? "
+            "AND status IN ('pending', 'processing')",
+            user_id,
+        )
+        return rows[0]["n"]
+
+    def user_render(self, user_id: str, public_id: str) -> RenderRecord | None:
+        """The user's render with the id the client gave it."""
+        rows = self._read(
+            "SELECT * FROM renders WHERE user_id = ? AND public_id = ?", user_id, public_id
+        )
         return _render_record(rows[0]) if rows else None
 
     def render_by_output_key(self, output_key: str) -> RenderRecord | None:
@@ -462,6 +536,35 @@ class Store:
 
     def render_path(self, cache_key: str) -> Path:
         return self.renders_dir / f"{cache_key}.mp4"
+
+
+_OWNER_FILE = ".owner"
+_STALE_AFTER = 15 * 60  # seconds without a write: nobody is writing this file any more
+
+
+def _stale(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > _STALE_AFTER
+    except OSError:
+        return False
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if needed; only its owner may enter it."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(folder)
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions (0700 for a folder, 0600 for a file): the data folder holds
+    tokens in plain text and people's photos. Windows keeps its own ACLs: nothing to do."""
+    if os.name != "nt":
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
+def private_file(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, created 0600 (never readable by others, not even briefly)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _render_record(row: sqlite3.Row) -> RenderRecord:

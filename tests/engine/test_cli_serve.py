@@ -79,3 +79,27 @@ def test_start_engine_returns_the_running_engine_for_the_same_folder(tmp_path):
     assert nemo_widgets.start_engine(tmp_path / "other") != url
     with NemoClient(url, timings=FAST) as nemo:
         assert nemo.credits().unlimited
+
+
+def test_serve_answers_to_the_host_names_it_is_given(tmp_path):
+    import httpx
+
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "nemo_widgets.cli", "serve", "--port", "0"),
+            *("--data", str(tmp_path / "d"), "--allow-host", "proxy.example"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().split(" on ")[1].strip()
+        assert "also answers to proxy.example" in "".join(process.stdout.readline() for _ in "1234")
+        with httpx.Client(base_url=url) as http:
+            added = http.get("/api/engine/info", headers={"Host": "proxy.example"})
+            other = http.get("/api/engine/info", headers={"Host": "attacker.example"})
+        assert (added.status_code, other.status_code) == (200, 400)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)

@@ -266,11 +266,13 @@ def file_server(tmp_path):
         yield folder, url
 
 
-async def test_upload_urls(engine, nemo, file_server, photos):
+async def test_upload_urls(start_engine, file_server, photos):
     folder, url = file_server
     (folder / "beach.jpg").write_bytes(photos[1].read_bytes())
-    session = await nemo.create_session()
-    result = await nemo.upload_urls(session.session_id, [f"{url}/beach.jpg"])
+    engine = start_engine(allow_private_urls=True)  # the file server is on 127.0.0.1
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        result = await nemo.upload_urls(session.session_id, [f"{url}/beach.jpg"])
     assert [(f.filename, f.file_type) for f in result.files] == [("beach.jpg", "image")]
 
 
@@ -285,7 +287,7 @@ async def test_upload_urls(engine, nemo, file_server, photos):
 async def test_bad_url_uploads(start_engine, file_server, path, reason):
     folder, url = file_server
     (folder / "notes.jpg").write_text("not an image")
-    engine = start_engine(url_timeout=1.0)
+    engine = start_engine(url_timeout=1.0, allow_private_urls=True)
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
         with pytest.raises(UnsupportedFile) as caught:
@@ -310,7 +312,7 @@ async def test_only_http_urls_are_fetched(engine, nemo):
 async def test_url_upload_size_limit(start_engine, file_server, photos):
     folder, url = file_server
     (folder / "big.jpg").write_bytes(photos[0].read_bytes() * 20)
-    engine = start_engine(upload_limit=50_000)
+    engine = start_engine(upload_limit=50_000, allow_private_urls=True)
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
         with pytest.raises(FileTooLarge):

@@ -406,3 +406,31 @@ def test_music_level_follows_vol_and_loops(tmp_path):
     )
     assert rms_db(samples[:, 60000:85000]) < -60  # not looped: silence after the 1 s source
     assert rms_db(samples[:, 2048:6000]) < rms_db(samples[:, 30000:40000]) - 6  # fading in
+
+
+def _music_peak_bytes(media: dict, seconds: int) -> int:
+    """The most memory Python objects (numpy arrays included) hold while the music of a video
+    of ``seconds`` is mixed block by block, as the encoder asks for it."""
+    import tracemalloc
+
+    from nemo_widgets.engine.render import AAC_FRAME, _mix_music
+
+    music = {"kind": "audio", "mid": "song", "st": 0, "d": seconds * 1000, "loop": True}
+    tracemalloc.start()
+    try:
+        mix = _mix_music([music], media, seconds)
+        for _ in range(0, mix.total, AAC_FRAME):
+            mix.read(AAC_FRAME)
+        mix.close()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_music_is_mixed_as_it_is_encoded_not_held_whole(tmp_path):
+    """A whole 10-minute track mixed in memory is 200 MB (float32 stereo) before encoding."""
+    media = {"song": make_audio(tmp_path / "song.wav", 7.0)}
+    one_minute = _music_peak_bytes(media, 60)
+    ten_minutes = _music_peak_bytes(media, 600)
+    assert ten_minutes < one_minute * 1.5 + 2**20, (one_minute, ten_minutes)
+    assert ten_minutes < 8 * 2**20

@@ -121,3 +121,28 @@ def test_data_from_a_newer_version_is_refused_with_advice(tmp_path):
         db.execute("PRAGMA user_version = 99")
     with pytest.raises(RuntimeError, match="Upgrade nemo-widgets"):
         Store(tmp_path / "data")
+
+
+def test_renders_of_schema_1_keep_their_ids_per_user(tmp_path):
+    """Schema 1 had one render id namespace: its ids become the per-user ids of schema 2."""
+    (tmp_path / "data").mkdir()
+    with sqlite3.connect(tmp_path / "data" / "engine.sqlite3") as db:
+        db.execute(
+            "CREATE TABLE renders (render_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, "
+            "user_id TEXT NOT NULL, status TEXT NOT NULL, draft TEXT NOT NULL, "
+            "cache_key TEXT NOT NULL, frames_done INTEGER NOT NULL DEFAULT 0, "
+            "frames_total INTEGER NOT NULL DEFAULT 0, error TEXT, output_key TEXT NOT NULL, "
+            "owner TEXT, created_at REAL NOT NULL, completed_at REAL)"
+        )
+        db.execute(
+            "INSERT INTO renders (render_id, session_id, user_id, status, draft, cache_key, "
+            "output_key, created_at) VALUES ('render_old', 's', 'alice', 'completed', '{}', "
+            "'k', 'o', 1.0)"
+        )
+        db.execute("PRAGMA user_version = 1")
+    store = Store(tmp_path / "data")
+    assert store.user_render("alice", "render_old").public_id == "render_old"
+    assert store.user_render("bob", "render_old") is None
+    assert store.add_render("render_old", "s", "alice", {}, "k") is None
+    assert store.add_render("render_old", "s2", "bob", {}, "k") is not None
+    store.close()

@@ -1,4 +1,5 @@
-"""A plain HTTP file server on 127.0.0.1 for URL uploads, with one deliberately slow file."""
+"""A plain HTTP file server on 127.0.0.1 for URL uploads, with one deliberately slow file and
+a redirect (``/redirect?to=<url>``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 
 class _Handler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path.startswith("/redirect?to="):
+            self.send_response(302)
+            self.send_header("Location", unquote(self.path.split("=", 1)[1]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/slow.jpg":  # starts like a JPEG, then trickles for ever
             self.send_response(200)
             self.send_header("Content-Type", "image/jpeg")
