@@ -7,7 +7,16 @@ import sys
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    """The engine's safety options (the address, port, data and credits are set up with it)."""
+    """The engine's safety and capacity options (address, port, data and credits are set up
+    with it)."""
+    parser.add_argument(
+        "--render-workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="renders to run at once (default: one per 4 CPU cores, at least one; the cores "
+        "are shared out between them)",
+    )
     parser.add_argument(
         "--allow-host",
         action="append",
@@ -30,11 +39,22 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return number
+
+
 def serve(args: argparse.Namespace) -> int:
     from ..engine.app import EngineConfig
     from ..engine.server import serve as run_engine
 
     config = EngineConfig(
+        render_workers=getattr(args, "render_workers", None),
         allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
         keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),

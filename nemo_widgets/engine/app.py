@@ -73,7 +73,7 @@ class EngineConfig:
     stream_pace: float = 0.03  # seconds between streamed pieces of a reply, as an agent types
     upload_limit: int = MAX_UPLOAD_BYTES
     url_timeout: float = 120.0  # whole download of one URL upload
-    render_workers: int = 1
+    render_workers: int | None = None  # renders at once; None: one per few cores (jobs.py)
     render_timeout: float = 900.0
     max_queued_renders: int = limits.MAX_QUEUED_RENDERS  # per user, waiting or rendering
     renderer: str = DEFAULT_RENDERER  # "module:function", imported in the render child

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import queue
 import re
 import signal
@@ -58,20 +59,52 @@ def cache_key(draft: dict[str, Any], media_hashes: Mapping[str, str], renderer: 
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
 
 
+# One render keeps about this many cores busy: libx264's frame threads plus the thread that
+# composes frames. More renders than cores / this only slow each other down.
+CORES_PER_RENDER = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def render_plan(workers: int | None = None, cpus: int | None = None) -> tuple[int, int]:
+    """How many renders run at once and how many encoder threads each gets.
+
+    By default one render per ``CORES_PER_RENDER`` cores (at least one); the cores are shared
+    out between the renders so that together they never ask for more threads than there are.
+    """
+    cpus = cpus or usable_cpus()
+    if workers is None:
+        workers = max(1, cpus // CORES_PER_RENDER)
+    if workers < 1:
+        raise ValueError(f"render workers must be at least 1, not {workers}")
+    return workers, max(1, cpus // workers)
+
+
 class RenderQueue:
-    """Runs render jobs from the store on ``workers`` threads, each driving one child process."""
+    """Runs render jobs from the store on ``workers`` threads, each driving one child process.
+
+    ``workers=None`` follows the CPU count (see ``render_plan``); each child's encoder gets
+    ``threads`` threads.
+    """
 
     def __init__(
         self,
         store: Store,
         *,
-        workers: int = 1,
+        workers: int | None = None,
         timeout: float = 900.0,
         renderer: str = DEFAULT_RENDERER,
     ) -> None:
         self.store = store
         self.timeout = timeout
         self.renderer = renderer
+        workers, self.threads = render_plan(workers)
+        self.workers = workers
         self.owner = store.lease.owner
         self._queue: queue.Queue[tuple[str, str | None] | None] = queue.Queue()
         self._cancelled: set[str] = set()
@@ -144,6 +177,7 @@ class RenderQueue:
             "draft": record.draft,
             "media": self._media_paths(record),
             "out": str(target),
+            "threads": self.threads,
             "sys_path": [str(entry) for entry in sys.path],
         }
         child = _RenderChild(job)

@@ -61,14 +61,18 @@ def render(
     on_progress: Callable[[int, int], None] | None = None,
     preset: str = "veryfast",
     crf: int = 20,
+    threads: int = 0,
 ) -> RenderResult:
-    """Render ``draft`` to ``out`` (written atomically); ``media`` maps each mid to its file."""
+    """Render ``draft`` to ``out`` (written atomically); ``media`` maps each mid to its file.
+
+    ``threads`` caps the encoder's threads (0: as many as FFmpeg picks for this machine).
+    """
     job = _Job.read(draft, media)
     music = _mix_music(_segments(draft, AUDIO), media, job.seconds)
     out = Path(out)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
-        _encode(partial, job, music, on_progress, preset, crf)
+        _encode(partial, job, music, on_progress, preset, crf, threads)
         make_private(partial)
         os.replace(partial, out)
     finally:
@@ -248,10 +252,11 @@ def _encode(
     on_progress: Callable[[int, int], None] | None,
     preset: str,
     crf: int,
+    threads: int = 0,
 ) -> None:
     options = {"movflags": "+faststart"}  # the index first: players start before the download ends
     with av.open(str(path), "w", format="mp4", container_options=options) as box:
-        video = _video_stream(box, job.canvas, job.fps, preset, crf)
+        video = _video_stream(box, job.canvas, job.fps, preset, crf, threads)
         audio = AudioWriter(box, music) if music is not None else None
         reported = time.monotonic()
         # Frames are composed in a second thread while this one encodes: swscale, numpy and
@@ -325,13 +330,19 @@ def _in_background(items: Generator[T, None, None], size: int = QUEUE_FRAMES) ->
 
 
 def _video_stream(
-    box: av.container.OutputContainer, canvas: Canvas, fps: int, preset: str, crf: int
+    box: av.container.OutputContainer,
+    canvas: Canvas,
+    fps: int,
+    preset: str,
+    crf: int,
+    threads: int = 0,
 ) -> av.VideoStream:
     stream = box.add_stream("libx264", rate=fps, options={"preset": preset, "crf": str(crf)})
     stream.width, stream.height, stream.pix_fmt = canvas.width, canvas.height, "yuv420p"
     stream.time_base = Fraction(1, fps)
     context = stream.codec_context
     context.thread_type = "FRAME"  # libx264 slice threads are 21-25 % slower
+    context.thread_count = threads
     context.colorspace = context.color_primaries = context.color_trc = BT709
     context.color_range = TV_RANGE
     return stream

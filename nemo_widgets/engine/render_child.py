@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import faulthandler
 import importlib
+import inspect
 import json
 import os
 import sys
@@ -73,7 +74,11 @@ def _render(job: dict[str, Any], progress: Callable[[int, int], None]) -> dict[s
 
     media = {mid: Path(path) for mid, path in job["media"].items()}
     try:
-        result = render(job["draft"], media, Path(job["out"]), on_progress=progress)
+        options = {"on_progress": progress}
+        # Custom renderers may not take a thread count; ours does.
+        if "threads" in job and "threads" in inspect.signature(render).parameters:
+            options["threads"] = job["threads"]
+        result = render(job["draft"], media, Path(job["out"]), **options)
     except RenderError as exc:
         return {"event": "error", "message": str(exc)}
     except Exception as exc:

@@ -21,6 +21,7 @@ import uvicorn
 
 from ..config import default_data_dir, note_local_engine
 from .app import Engine, EngineConfig, create_app
+from .jobs import render_plan
 from .store import Store
 
 logger = logging.getLogger("nemo_widgets.engine")
@@ -127,6 +128,8 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         print("  note:    anyone who can reach this address can use the engine and see uploads")
         print("           (it answers only to the Host names above: add others with --allow-host)")
+    workers, threads = render_plan(config.render_workers)
+    print(f"  renders: {workers} at once, {threads} encoder thread(s) each")
     server.run(sockets=[sock])
 
 

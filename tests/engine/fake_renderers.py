@@ -41,3 +41,11 @@ def chatty(draft, media, out, *, on_progress=None):
     print('{"event": "error", "message": "printed by the renderer"}', flush=True)
     os.write(1, b"native code writing to stdout\n")
     return render(draft, media, out, on_progress=on_progress)
+
+
+def records_threads(draft, media, out, *, on_progress=None, threads=0):
+    """The real renderer, noting beside the video how many encoder threads the engine gave it."""
+    from nemo_widgets.engine.render import render
+
+    out.with_name(f"{out.name}.threads").write_text(str(threads))
+    return render(draft, media, out, on_progress=on_progress, threads=threads)
