@@ -1,21 +1,26 @@
 """Understanding a chat message: the patterns and the parser that turn it into operations.
 
 This module owns the reading half of the director. A message is normalised (see
-:mod:`.phrases` for the English and Chinese words), searched with regular expressions for every
-instruction it contains (a span of text is used only once), and returned by :func:`parse` as a
-list of structured operations (``{"op": ...}`` dicts) in the fixed order they must be applied
-in, with repeats merged, or as a refusal for what the director can never do. Nothing here looks
-at a draft or the uploads: applying the operations is :mod:`.editor`'s job.
+:mod:`..phrases`: quotes set aside, numbers in words and Chinese numerals made digits, typos
+corrected), photos named by a word are turned into their number, and the text is searched for
+every instruction it holds (a span of text is used only once). :func:`parse` returns the typed
+operations (:mod:`.ops`) in the fixed order they must be applied in, with repeats merged and an
+explicit value preferred to a relative word, and what the message asked for that cannot be
+done or was not understood. Nothing here changes a draft: that is :mod:`.editor`'s job.
+
+Every pattern is linear in the text: no nested unbounded quantifiers, file names and words of
+bounded length, and the message is cut at ``MAX_MESSAGE_CHARS`` before it is read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from . import draft as schema
-from .phrases import (
+from .. import draft as schema
+from ..phrases import (
     ASPECT_WORDS,
     COLOUR_WORDS,
     EN_ORDINALS,
@@ -26,8 +31,11 @@ from .phrases import (
     TRANSITION_WORDS,
     normalise,
 )
+from . import ops
+from .names import name_photos
 
 MUSIC_FADE_OUT_MS = 2000  # also the fade-out a plain "fade out" asks for
+MAX_MESSAGE_CHARS = 4000  # the rest of a longer message is not read (the reply says so)
 VOLUME_STEP = 15  # percentage points for "quieter"/"louder"
 FASTER, SLOWER = 0.75, 1.33
 SHORTER, LONGER = 0.75, 1.33
@@ -58,10 +66,10 @@ _REF = (
     rf"|(?:the\s+)?(?:{_ORD})\s+(?:{_NOUN}|one)\b"
     r"|第\d+(?:张|个)(?:照片|图片|图|视频|片段)?|最后(?:一|1)(?:张|个)(?:照片|图片|图)?)"
 )
-_FILE = (
-    r"[\w\-]+(?:\.[\w\-]+)*\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|avif|mp4|mov|webm|m4v|mkv)"
-)
-_AUDIO_FILE = r"[\w\-]+(?:\.[\w\-]+)*\.(?:mp3|wav|m4a|aac|ogg|flac|opus)"
+# File names: a bounded run of name characters (linear: no nested quantifiers) and an extension.
+_NAME = r"(?<![\w.\-])[\w\-][\w.\-]{0,80}"
+_FILE = _NAME + r"\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|avif|mp4|mov|webm|m4v|mkv)\b"
+_AUDIO_FILE = _NAME + r"\.(?:mp3|wav|m4a|aac|ogg|flac|opus)\b"
 _POS = _words(POSITION_WORDS)
 _STYLES = _words(TRANSITION_WORDS)
 _BREAK = r"[,;!?。！？；、]|\.(?!\d)|\band\b|\bthen\b|然后|并且|同时"
@@ -115,7 +123,7 @@ class _Parser:
         self.text = text
         self.quotes = quotes
         self.taken: list[tuple[int, int]] = []
-        self.ops: list[tuple[int, dict[str, Any]]] = []
+        self.ops: list[tuple[int, ops.Op]] = []
 
     def find(self, pattern: str) -> Iterator[re.Match[str]]:
         """Matches of ``pattern`` that overlap no earlier match; each is marked as used."""
@@ -126,7 +134,7 @@ class _Parser:
             self.taken.append((start, end))
             yield match
 
-    def add(self, match: re.Match[str], op: dict[str, Any]) -> None:
+    def add(self, match: re.Match[str], op: ops.Op) -> None:
         self.ops.append((match.start(), op))
 
     def quote(self, placeholder: str) -> str:
@@ -149,76 +157,152 @@ class _Parser:
         return POSITION_WORDS[found.group()] if found else None
 
 
-def parse(message: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """The operations a message asks for, and a refusal ({"en","zh"} reason) if any."""
-    text, quotes = normalise(message)
+@dataclass(frozen=True)
+class Missed:
+    """Something asked for that the director cannot do (``code`` "generate"/"unsupported") or
+    did not understand ("unknown"): ``what`` is the person's words."""
+
+    code: str
+    what: str
+
+
+class Reading(NamedTuple):
+    """What a message asks for: the operations in the order to apply them, and what was missed."""
+
+    ops: list[ops.Op]
+    missed: list[Missed]
+
+
+def parse(message: str, photo_names: Sequence[str] = ()) -> Reading:
+    """The operations ``message`` asks for, and what it asks for that cannot be done.
+
+    ``photo_names`` are the file names of the video's photos in order, so that a photo can be
+    named by its file name or a word in it ("the sunset photo", "海边那张").
+    """
+    text, quotes = normalise(message[:MAX_MESSAGE_CHARS])
+    text = name_photos(text, photo_names)
     parser = _Parser(text, quotes)
-    if any(parser.find(r"\bundo\b|\brevert\b|\bgo back\b|撤销|撤回|回退|返回上一步|恢复上一步")):
-        return [{"op": "undo"}], None
-    refusal = _refusal(text)
-    if refusal:
-        return [], refusal
+    if any(parser.find(_UNDO)):
+        return Reading([ops.Undo()], [])
+    missed = _never(parser)
     for step in _STEPS:
         step(parser)
-    ordered = sorted(parser.ops, key=lambda item: (_RANK[item[1]["op"]], item[0]))
-    return _dedupe([op for _, op in ordered]), None
+    missed += _unsupported(parser)
+    ordered = sorted(parser.ops, key=lambda item: (item[1].RANK, item[0]))
+    found = _resolve([op for _, op in ordered])
+    if any(m.code == "generate" for m in missed):  # "a video of Paris" is not ours to make
+        found = [op for op in found if op != ops.Build()]
+    return Reading(found, missed + _not_understood(parser, found))
 
 
-def _dedupe(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge the build requests and drop repeats; of repeated settings the last one wins."""
-    single = {
-        "set_aspect",
-        "set_resolution",
-        "set_fps",
-        "set_length",
-        "export",
-        "set_photo_length",
-        "set_transition",
-        "set_motion",
-        "add_music",
-    }
-    kept: list[dict[str, Any]] = []
-    build: dict[str, Any] = {}
-    for op in ops:
-        if op["op"] == "build":
-            build.update(op)  # "video" + "3 photos" + "start over" make one build
+_UNDO = r"\bundo\b|\brevert\b|\bgo back\b|撤销|撤回|回退|返回上一步|恢复上一步"
+
+
+def _resolve(found: list[ops.Op]) -> list[ops.Op]:
+    """One operation per setting: merge the builds, drop repeats (the last word wins), and let
+    an explicit value beat a relative word or a platform's default said in the same message."""
+    if any(isinstance(op, ops.SetLength) for op in found):
+        found = [op for op in found if not isinstance(op, ops.ScaleLength)]
+    if any(isinstance(op, ops.SetPhotoLength) for op in found):
+        found = [op for op in found if not isinstance(op, ops.ScaleSpeed)]
+    shapes = [op for op in found if isinstance(op, ops.SetAspect)]
+    explicit = [op for op in shapes if op.platform is None]
+    if explicit and len(shapes) > len(explicit):
+        platform = next(op.platform for op in shapes if op.platform)
+        chosen = ops.SetAspect(aspect=explicit[-1].aspect, platform=platform)
+        found = [op for op in found if not isinstance(op, ops.SetAspect)] + [chosen]
+        found.sort(key=lambda op: op.RANK)
+    kept: list[ops.Op] = []
+    build: ops.Build | None = None
+    for op in found:
+        if isinstance(op, ops.Build):  # "video" + "3 photos" + "start over" make one build
+            build = ops.Build(
+                count=op.count or (build.count if build else None),
+                rebuild=op.rebuild or (build.rebuild if build else False),
+            )
             continue
-        if op["op"] in single:
-            kept = [old for old in kept if old["op"] != op["op"]]
+        if op.SINGLE:
+            kept = [old for old in kept if type(old) is not type(op)]
         if op not in kept:
             kept.append(op)
     return [build, *kept] if build else kept
 
 
 _GENERATE = r"\bgenerate\b|\btext[- ]to[- ]video\b|\bai[- ]generated\b|(?<!重新)生成"
+# Asked before anything else is read: their words would otherwise be read as something else.
+_NEVER = (
+    r"\bslow[- ]?mo(?:tion)?\b|\bvoice[- ]?overs?\b|\bnarrat\w{0,10}|\blip[- ]?sync\w{0,5}"
+    r"|\bgreen[- ]screen\b|\bauto[- ]?captions?\b|\bspeech\b|\btext[- ]to[- ]speech\b"
+    r"|\bshuffle\w{0,3}|\brandom\w{0,6}|配音|旁白|解说|慢动作|抠图|随机|打乱|自动字幕|语音"
+)
+# Effects the engine does not have (read after everything it does have: "zoom effect" is motion).
 _UNSUPPORTED = (
-    r"\bvoice[- ]?overs?\b|\bnarrat\w*|\bfilters?\b|\bstickers?\b|\bemojis?\b"
-    r"|(?<!transition )\beffects?\b|\blip[- ]?sync|\bgreen[- ]screen\b|\bshuffle\b|\brandom\w*"
-    r"|\bspeech\b|\bauto[- ]?captions?\b"
-    r"|配音|旁白|解说|滤镜|贴纸|特效|抠图|随机|打乱"
+    r"\bconfetti\b|\bsparkles?\b|\bglitter\b|\bfireworks?\b|\bsnow(?:fall|flakes?)?\s+effects?\b"
+    r"|\bfilters?\b|\bstickers?\b|\bemojis?\b|\bgifs?\s+overlays?\b|\bvintage\b|\bsepia\b"
+    r"|\bblack\s+and\s+white\b|\bb&w\b|\bglitch\w{0,3}|\bvhs\b|\bblur\w{0,3}|\b3d\b|\bspin\w{0,4}"
+    r"|\bheart\s+shapes?\b|\bframes?\s+around\b|\bborders?\b|\bwatermark\w{0,2}|\blogo\b"
+    r"|\bcolou?r\s+grad\w{0,4}|\bbeats?\b|\bbeat\s+sync\w{0,3}|\bkaraoke\b|\blyrics\b"
+    r"|\bsound\s+effects?\b|\beffects?\b|\banimations?\b"
+    r"|滤镜|贴纸|特效|表情|彩带|烟花|雪花|复古|黑白|模糊|水印|边框|卡点|踩点|歌词|音效|动画|3d"
 )
 
 
-def _refusal(text: str) -> dict[str, Any] | None:
-    """Requests the director can never do: generating footage, effects it does not have."""
-    mentions_uploads = re.search(rf"{_PHOTOS}|\buploads?\b|\bslideshow\b|幻灯片|素材", text)
-    if re.search(_GENERATE, text) and not mentions_uploads:
-        return {
-            "code": "generate",
-            "en": "I can't generate new footage: I only edit the photos and videos you upload.",
-            "zh": "我不能生成新的画面，只能编辑你上传的照片和视频。",
-        }
-    found = re.search(_UNSUPPORTED, text)
-    if found:
-        what = found.group()
-        return {
-            "code": "unsupported",
-            "en": f"I can't do “{what}”: I arrange uploads with transitions, motion, titles, "
-            "captions and music, but have no effects, stickers, voice or random order.",
-            "zh": f"我做不了“{what}”：我能排列素材、加转场、运动效果、标题、字幕和音乐，"
-            "但没有特效、贴纸、配音或随机排序。",
-        }
-    return None
+def _never(p: _Parser) -> list[Missed]:
+    """What the director can never do, found before anything else is read: generating
+    footage, voice, slow motion, random order."""
+    missed = []
+    mentions_uploads = re.search(rf"{_PHOTOS}|\buploads?\b|\bslideshow\b|幻灯片|素材", p.text)
+    if not mentions_uploads:
+        missed += [Missed("generate", m.group()) for m in p.find(_GENERATE)]
+    return missed + [Missed("unsupported", m.group()) for m in p.find(_NEVER)]
+
+
+def _unsupported(p: _Parser) -> list[Missed]:
+    """Effects the engine does not have, among what was not read as something it has."""
+    return [Missed("unsupported", m.group().strip()) for m in p.find(_UNSUPPORTED)]
+
+
+# Words that ask for nothing on their own: a clause of only these is not "not understood".
+_FILLER = (
+    r"(?:(?:please|pls|plz|thanks?|thank\s+you|thx|ok(?:ay)?|cool|great|nice|awesome|perfect"
+    r"|sure|yes|yeah|hi|hey|hello|so|also|and|then|now|just|maybe|actually|well|oh|um|hmm"
+    r"|could\s+you|can\s+you|would\s+you|will\s+you|i'?d\s+like|i\s+want|i\s+would\s+like"
+    r"|let'?s|make\s+it|make|it|this|that|the|a|an|for\s+me|for|me|my|to|of|with|some|bit"
+    r"|little|lot|too|very|really|more|less|again|instead|as\s+well|also|all|is|be|do)\s*)+"
+    r"|(?:请|帮我|帮忙|麻烦|能不能|可以|可不可以|一下|吧|吗|呢|啊|呀|好的|好|谢谢|谢了|嗯|哦|把|让|给我|我想|我要"
+    r"|想要|再|也|还|就|都|然后|并且|同时|这个|那个|视频|一点|一些|了|的|得|和|跟)+"
+)
+_CLAUSE_BREAK = re.compile(
+    r"[,;!?。！？；，、\n]|\.(?!\d)|\band\b|\bthen\b|\bbut\b|然后|并且|同时|但是|还有"
+)
+
+
+def clauses(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``text`` between clause breaks (commas, "and", "然后"...)."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def restore_quotes(text: str, quotes: list[str]) -> str:
+    """``text`` with its ⟦n⟧ placeholders given back their quoted words."""
+    return PLACEHOLDER.sub(lambda m: f"“{quotes[int(m.group(1))]}”", text)
+
+
+def _not_understood(p: _Parser, found: list[ops.Op]) -> list[Missed]:
+    """Clauses of the message in which nothing was understood (fillers aside)."""
+    missed = []
+    for start, end in clauses(p.text):
+        if any(s < end and start < e for s, e in p.taken):
+            continue
+        words = p.text[start:end].strip(" ,.;!?。，！？；、")
+        if words and not re.fullmatch(_FILLER, words):
+            missed.append(Missed("unknown", restore_quotes(words, p.quotes)))
+    return missed
 
 
 def _parse_photo_ops(p: _Parser) -> None:
@@ -228,22 +312,22 @@ def _parse_photo_ops(p: _Parser) -> None:
         r"\s+(\d+)\s+(?:and|with)\s+(\d+)"
     )
     for m in p.find(swap):
-        p.add(m, {"op": "swap", "photos": [int(m.group(1)), int(m.group(2))]})
+        p.add(m, ops.Swap(photos=(int(m.group(1)), int(m.group(2)))))
     swap_refs = (
         rf"(?:\b(?:swap|switch|exchange)|交换|互换|调换)\s*(?P<a>{_REF})\s*(?:and|with|和|与|跟)\s*(?P<b>{_REF})"
         rf"|(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:交换|互换|调换)"
     )
     for m in p.find(swap_refs):
         a, b = _first(m, "a", "c"), _first(m, "b", "d")
-        p.add(m, {"op": "swap", "photos": [_ref_number(a), _ref_number(b)]})
+        p.add(m, ops.Swap(photos=(_ref_number(a), _ref_number(b))))
     _parse_moves(p)
     removes = (
         r"\b(?:remove|delete|drop|cut|take\s+out)\s+(?:photos|images|pictures|slides)"
         r"\s+(\d+)\s+and\s+(\d+)"
     )
     for m in p.find(removes):
-        p.add(m, {"op": "remove", "photo": int(m.group(1))})
-        p.add(m, {"op": "remove", "photo": int(m.group(2))})
+        p.add(m, ops.Remove(photo=int(m.group(1))))
+        p.add(m, ops.Remove(photo=int(m.group(2))))
     remove = (
         rf"\b(?:remove|delete|drop|cut|take\s+out|get\s+rid\s+of)\s+(?P<a>{_REF})"
         rf"|(?:删除|删掉|删去|去掉|去除|移除|不要)\s*(?P<b>{_REF})"
@@ -251,14 +335,14 @@ def _parse_photo_ops(p: _Parser) -> None:
     )
     for m in p.find(remove):
         ref = _first(m, "a", "b", "c")
-        p.add(m, {"op": "remove", "photo": _ref_number(ref)})
+        p.add(m, ops.Remove(photo=_ref_number(ref)))
     _parse_replace(p)
     reverse = (
         r"\breverse(?:\s+the)?(?:\s+order)?\b|\bbackwards\b"
         r"|倒序|反转顺序|顺序反过来|颠倒顺序|倒过来"
     )
     for m in p.find(reverse):
-        p.add(m, {"op": "reverse"})
+        p.add(m, ops.Reverse())
 
 
 def _parse_moves(p: _Parser) -> None:
@@ -273,19 +357,22 @@ def _parse_moves(p: _Parser) -> None:
     for m in p.find(move):
         ref = _first(m, "a", "b", "c")
         where = _first(m, "to", "to2", "to3")
-        op: dict[str, Any] = {"op": "move", "photo": _ref_number(ref)}
+        photo = _ref_number(ref)
         target = re.search(
             rf"(before|after|前|后)\D*?(?P<r>{_REF})|(?P<r2>{_REF})\s*(前|后)", where
         )
         if target and (target.group("r") or target.group("r2")):
-            side = "before" if re.search(r"before|前", where) else "after"
-            op[side] = _ref_number(target.group("r") or target.group("r2"))
+            anchor = _ref_number(target.group("r") or target.group("r2"))
+            if re.search(r"before|前", where):
+                op = ops.Move(photo=photo, before=anchor)
+            else:
+                op = ops.Move(photo=photo, after=anchor)
         elif re.search(r"start|beginning|front|first|最前|开头", where):
-            op["to"] = 1
+            op = ops.Move(photo=photo, to=1)
         elif re.search(r"end|back|last|最后|结尾|末尾", where):
-            op["to"] = -1
+            op = ops.Move(photo=photo, to=-1)
         else:
-            op["to"] = int(re.search(r"\d+", where).group())  # type: ignore[union-attr]
+            op = ops.Move(photo=photo, to=int(re.search(r"\d+", where).group()))  # type: ignore[union-attr]
         p.add(m, op)
 
 
@@ -304,16 +391,15 @@ def _parse_replace(p: _Parser) -> None:
     for m in p.find(replace):
         ref = _first(m, "a", "b", "c")
         spec = _first(m, "with", "w2", "w3")
-        op: dict[str, Any] = {"op": "replace", "photo": _ref_number(ref)}
         if PLACEHOLDER.fullmatch(spec):
-            op["with"] = p.quote(spec)
+            source = p.quote(spec)
         elif re.fullmatch(latest, spec):
-            op["with"] = ":last"
+            source = ":last"
         elif spec.startswith(("upload", "file")):
-            op["with"] = ":upload " + re.sub(r"\D", "", spec)
+            source = ":upload " + re.sub(r"\D", "", spec)
         else:
-            op["with"] = spec
-        p.add(m, op)
+            source = spec
+        p.add(m, ops.Replace(photo=_ref_number(ref), with_=source))
 
 
 def _parse_lengths(p: _Parser) -> None:
@@ -326,11 +412,11 @@ def _parse_lengths(p: _Parser) -> None:
         rf"|{_dur('y')}\s*(?:一|1)张"
     )
     for m in p.find(per_photo):
-        p.add(m, {"op": "set_photo_length", "seconds": _duration_ms(m) / 1000})
+        p.add(m, ops.SetPhotoLength(seconds=_duration_ms(m) / 1000))
     _parse_music(p)  # before transitions: "fade out" is the music's
     _parse_transitions(p)
     for m in p.find(rf"(?:\bfor\s+)?{_DUR}"):
-        p.add(m, {"op": "set_length", "seconds": _duration_ms(m) / 1000})
+        p.add(m, ops.SetLength(seconds=_duration_ms(m) / 1000))
 
 
 def _parse_transitions(p: _Parser) -> None:
@@ -342,7 +428,7 @@ def _parse_transitions(p: _Parser) -> None:
     )
     for m in p.find(scale):
         factor = 0.5 if m.group("s") or m.group("z") else 2.0
-        p.add(m, {"op": "set_transition", "factor": factor})
+        p.add(m, ops.SetTransition(factor=factor))
     timed = (
         rf"{_DUR}\s+(?:long\s+)?(?P<style>{_STYLES})?\s*(?:transitions?|crossfades?|fades?|dissolves?|wipes?)?"
         rf"|(?:(?P<style2>{_STYLES})\s+)?(?:transitions?)\s*(?:of|to|at|lasting|for)?\s*{_dur('t')}"
@@ -359,16 +445,14 @@ def _parse_transitions(p: _Parser) -> None:
         ):
             p.taken.remove(m.span())  # a bare length: the total length step reads it
             continue
-        op: dict[str, Any] = {"op": "set_transition", "seconds": _duration_ms(m) / 1000}
-        if style:
-            op["type"] = TRANSITION_WORDS[style]
-        p.add(m, op)
+        kind = TRANSITION_WORDS[style] if style else None
+        p.add(m, ops.SetTransition(type=kind, seconds=_duration_ms(m) / 1000))
     no_transition = (
         r"\bno\s+transitions?\b|\bwithout\s+transitions?\b|\bhard\s+cuts?\b"
         r"|无转场|不要转场|去掉转场|取消转场|硬切"
     )
     for m in p.find(no_transition):
-        p.add(m, {"op": "set_transition", "type": "none"})
+        p.add(m, ops.SetTransition(type="none"))
     standalone = (
         rf"(?P<style>{_STYLES})(?:\s+(?:transitions?|effects?))?|\btransitions?\b|转场|过渡"
     )
@@ -378,7 +462,7 @@ def _parse_transitions(p: _Parser) -> None:
         if style in ("zoom", "slide", "slides", "cuts") and "transition" not in m.group(0):
             p.taken.remove(m.span())  # "zoom in" is motion, "slides" may mean photos
             continue
-        p.add(m, {"op": "set_transition", **({"type": kind} if kind else {})})
+        p.add(m, ops.SetTransition(type=kind))
 
 
 def _parse_music(p: _Parser) -> None:
@@ -388,13 +472,13 @@ def _parse_music(p: _Parser) -> None:
         rf"|(?:删除|删掉|去掉|移除|不要|关掉|关闭|取消)\s*{_MUSIC}|静音"
     )
     for m in p.find(remove):
-        p.add(m, {"op": "remove_music"})
+        p.add(m, ops.RemoveMusic())
     volume = (
         rf"(?:\bvolume\b|{_MUSIC}|音量)\D{{0,25}}?(?P<n>{_NUM})\s*%"
         rf"|(?P<n2>{_NUM})\s*%\s*(?:volume|音量)"
     )
     for m in p.find(volume):
-        p.add(m, {"op": "music_volume", "percent": float(_first(m, "n", "n2"))})
+        p.add(m, ops.MusicVolume(percent=float(_first(m, "n", "n2"))))
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+)?(?:music\s+|volume\s+)?down\b"
         r"|小声|轻一点|轻点|调低|降低音量|音量小一?点|音乐小一?点)"
@@ -402,7 +486,7 @@ def _parse_music(p: _Parser) -> None:
         r"|大声|响一点|调高|提高音量|音量大一?点|音乐大一?点"
     )
     for m in p.find(step):
-        p.add(m, {"op": "music_step", "percent": -VOLUME_STEP if m.group("down") else VOLUME_STEP})
+        p.add(m, ops.MusicStep(percent=-VOLUME_STEP if m.group("down") else VOLUME_STEP))
     fade = (
         rf"\bfade[- ]?out\D{{0,20}}?{_DUR}"
         rf"|{_dur('e')}\s*(?:long\s+)?fade[- ]?outs?"
@@ -413,11 +497,11 @@ def _parse_music(p: _Parser) -> None:
     )
     for m in p.find(fade):
         seconds = MUSIC_FADE_OUT_MS / 1000 if m.group("plain") else _duration_ms(m) / 1000
-        p.add(m, {"op": "music_fade_out", "seconds": seconds})
+        p.add(m, ops.MusicFadeOut(seconds=seconds))
     add = rf"\b(?:with|add|use|play)\s+(?P<file>{_AUDIO_FILE})|(?P<file2>{_AUDIO_FILE})|{_MUSIC}"
     for m in p.find(add):
         name = m.group("file") or m.group("file2")
-        p.add(m, {"op": "add_music", **({"file": name} if name else {})})
+        p.add(m, ops.AddMusic(file=name or None))
 
 
 def _parse_text(p: _Parser) -> None:
@@ -426,12 +510,12 @@ def _parse_text(p: _Parser) -> None:
         r"\b(?:remove|delete|drop|no|without|get\s+rid\s+of)\s+(?:the\s+)?(?:opening\s+)?title\b"
         r"|(?:删除|删掉|去掉|移除|不要|取消)\s*(?:片头)?标题"
     ):
-        p.add(m, {"op": "remove_title"})
+        p.add(m, ops.RemoveTitle())
     for m in p.find(
         r"\b(?:remove|delete|drop|no|without|clear)\s+(?:all\s+)?(?:the\s+)?captions?\b"
         r"|(?:删除|删掉|去掉|移除|不要|清除)\s*(?:所有的?)?(?:字幕|说明文字|配文)"
     ):
-        p.add(m, {"op": "remove_captions"})
+        p.add(m, ops.RemoveCaptions())
     caption = (
         rf"\b(?:caption|subtitle|text|label)\s*:?\s*(?P<q>⟦\d+⟧)\s*(?:on|for|to|over|under|at)\s+(?P<a>{_REF})"
         rf"|\b(?:caption|label)\s+(?P<b>{_REF})\s*(?:with|as|:)?\s*(?P<q2>⟦\d+⟧)"
@@ -442,11 +526,8 @@ def _parse_text(p: _Parser) -> None:
     for m in p.find(caption):
         quote = _first(m, "q", "q2", "q3", "q4", "q5")
         ref = _first(m, "a", "b", "c", "d", "e")
-        op = {"op": "add_caption", "text": p.quote(quote), "photo": _ref_number(ref)}
         pos = p.position_after(m)
-        if pos:
-            op["pos"] = pos
-        p.add(m, op)
+        p.add(m, ops.AddCaption(text=p.quote(quote), photo=_ref_number(ref), pos=pos))
     title = (
         r"\b(?:title|titled|heading|call\s+it|called|named)\s*(?::|is|as|to|=|of)?\s*(?P<q>⟦\d+⟧)"
         r"|(?P<q2>⟦\d+⟧)\s+as\s+(?:the\s+)?title"
@@ -455,14 +536,10 @@ def _parse_text(p: _Parser) -> None:
     )
     for m in p.find(title):
         quote = _first(m, "q", "q2", "q3", "q4")
-        op: dict[str, Any] = {"op": "set_title", "text": p.quote(quote)}
         pos = p.position_after(m)
-        if pos:
-            op["pos"] = pos
         lasting = p.find_after(m, rf"\bfor\s+{_DUR}")
-        if lasting:
-            op["seconds"] = _duration_ms(lasting) / 1000
-        p.add(m, op)
+        seconds = _duration_ms(lasting) / 1000 if lasting else None
+        p.add(m, ops.SetTitle(text=p.quote(quote), pos=pos, seconds=seconds))
     placed = (
         rf"\b(?:move|put|place)?\s*(?:the\s+)?(?P<what>title|captions?)\s+(?:to|at|in|on)?\s*(?:the\s+)?(?P<pos>{_POS})"
         rf"|(?P<what2>标题|字幕)\s*(?:放|移|挪)?\s*(?:到|在)?\s*(?P<pos2>{_POS})"
@@ -470,20 +547,14 @@ def _parse_text(p: _Parser) -> None:
     for m in p.find(placed):
         what = _first(m, "what", "what2")
         target = "title" if what in ("title", "标题") else "captions"
-        p.add(
-            m,
-            {
-                "op": "text_position",
-                "target": target,
-                "pos": POSITION_WORDS[_first(m, "pos", "pos2")],
-            },
-        )
+        pos = POSITION_WORDS[_first(m, "pos", "pos2")]
+        p.add(m, ops.TextPosition(target=target, pos=pos))
     for m in p.find(
         r"\b(?:add|put|want)\s+(?:a\s+|an\s+|the\s+)?title\b|加(?:个|一个)?标题|添加标题"
     ):
-        p.add(m, {"op": "set_title"})  # no text: the editor asks for it
+        p.add(m, ops.SetTitle())  # no text: the editor asks for it
     for m in p.find(r"\b(?:add|put)\s+(?:a\s+|some\s+)?captions?\b|加字幕|添加字幕"):
-        p.add(m, {"op": "add_caption"})
+        p.add(m, ops.AddCaption())
 
 
 def _parse_frame(p: _Parser) -> None:
@@ -491,13 +562,10 @@ def _parse_frame(p: _Parser) -> None:
     for m in p.find(r"\b(16|9|1|4)\s*(?::|x|×|/|by|比)\s*(9|16|1|5)\b"):
         aspect = f"{m.group(1)}:{m.group(2)}"
         if aspect in schema.ASPECTS:
-            p.add(m, {"op": "set_aspect", "aspect": aspect})
+            p.add(m, ops.SetAspect(aspect=aspect))
     for m in p.find(_words(ASPECT_WORDS)):
         word = m.group()
-        op = {"op": "set_aspect", "aspect": ASPECT_WORDS[word]}
-        if word in PLATFORM_NAMES:
-            op["platform"] = PLATFORM_NAMES[word]
-        p.add(m, op)
+        p.add(m, ops.SetAspect(aspect=ASPECT_WORDS[word], platform=PLATFORM_NAMES.get(word)))
     for m in p.find(
         r"\b(\d{3,4})\s*p\b|(?P<k>\b4k\b|\buhd\b|超高清)|(?P<f>\bfull\s*hd\b|\bfhd\b|超清|全高清)|(?P<h>\bhd\b|高清)"
     ):
@@ -510,7 +578,7 @@ def _parse_frame(p: _Parser) -> None:
             if m.group("h")
             else int(m.group(1))
         )
-        p.add(m, {"op": "set_resolution", "p": p_value})
+        p.add(m, ops.SetResolution(p=p_value))
     fps = (
         rf"(?P<n>{_NUM})\s*(?:fps|frames?\s*(?:per|a|/)\s*s(?:ec(?:ond)?)?|帧(?:每秒|/秒)?)"
         rf"|每秒\s*(?P<n2>{_NUM})\s*帧|frame\s*rate\s*(?:of|to|at)?\s*(?P<n3>{_NUM})"
@@ -518,35 +586,35 @@ def _parse_frame(p: _Parser) -> None:
     )
     for m in p.find(fps):
         number = _first(m, "n", "n2", "n3", "n4")
-        p.add(m, {"op": "set_fps", "fps": float(number)})
+        p.add(m, ops.SetFps(fps=float(number)))
     cover = (
         r"\bfill\s+the\s+(?:frame|screen)\b|\bcrop(?:ped)?\s+to\s+fill\b|\bno\s+(?:black\s+)?bars\b"
         r"|\bfull[- ]?screen\b|\bcover\b|填满|铺满|裁剪填充|去掉黑边|不要黑边"
     )
     for m in p.find(cover):
-        p.add(m, {"op": "set_fit", "fit": "cover"})
+        p.add(m, ops.SetFit(fit="cover"))
     contain = (
         r"\b(?:fit|show)\s+the\s+whole\s+(?:photo|image|picture)s?\b|\bdon'?t\s+crop\b|\bno\s+crop(?:ping)?\b"
         r"|\bletterbox\w*|\bcontain\b|完整显示|不要裁剪|不裁剪|留黑边"
     )
     for m in p.find(contain):
-        p.add(m, {"op": "set_fit", "fit": "contain"})
+        p.add(m, ops.SetFit(fit="contain"))
     colours = _words(COLOUR_WORDS)
     background = (
         rf"(?P<c>{colours})\s*(?:的)?\s*(?:background|bars|背景|边)"
         rf"|\bbackground\s+(?:to\s+|in\s+)?(?P<c2>{colours})"
     )
     for m in p.find(background):
-        p.add(m, {"op": "set_background", "color": COLOUR_WORDS[_first(m, "c", "c2")]})
+        p.add(m, ops.SetBackground(color=COLOUR_WORDS[_first(m, "c", "c2")]))
 
 
 def _parse_motion(p: _Parser) -> None:
     for m in p.find(
         r"\bno\s+ken\s+burns\b|\bwithout\s+(?:motion|zoom\w*|ken\s+burns)\b|\bturn\s+off\s+(?:the\s+)?motion\b"
     ):
-        p.add(m, {"op": "set_motion", "motion": "static"})
+        p.add(m, ops.SetMotion(motion="static"))
     for m in p.find(_words(MOTION_WORDS)):
-        p.add(m, {"op": "set_motion", "motion": MOTION_WORDS[m.group()]})
+        p.add(m, ops.SetMotion(motion=MOTION_WORDS[m.group()]))
 
 
 def _parse_pace(p: _Parser) -> None:
@@ -558,9 +626,9 @@ def _parse_pace(p: _Parser) -> None:
     )
     for m in p.find(pace):
         if m.group("fast") or m.group("slow"):
-            p.add(m, {"op": "scale_speed", "factor": FASTER if m.group("fast") else SLOWER})
+            p.add(m, ops.ScaleSpeed(factor=FASTER if m.group("fast") else SLOWER))
         else:
-            p.add(m, {"op": "scale_length", "factor": SHORTER if m.group("short") else LONGER})
+            p.add(m, ops.ScaleLength(factor=SHORTER if m.group("short") else LONGER))
 
 
 def _parse_whole(p: _Parser) -> None:
@@ -568,23 +636,23 @@ def _parse_whole(p: _Parser) -> None:
     for m in p.find(
         r"\bexport\w*|\brender\w*|\bdownload\w*|\bsave\b|\bmp4\b|导出|渲染|下载|输出|保存"
     ):
-        p.add(m, {"op": "export"})
+        p.add(m, ops.Export())
     for m in p.find(
         r"\bstart\s+over\b|\brebuild\b|\bfrom\s+scratch\b|\bredo\s+(?:it|the\s+video)\b|重新做|重做|重新制作|重新生成"
     ):
-        p.add(m, {"op": "build", "rebuild": True})
+        p.add(m, ops.Build(rebuild=True))
     count = (
         r"\b(\d+)\s+(?:[a-z]+\s+){0,2}?(?:photos|images|pictures|pics|shots|jpgs|jpegs|pngs|files)\b"
         r"|(?<!第)(?<!最后)(?<!每)(\d+)\s*张"
     )
     for m in p.find(count):
-        p.add(m, {"op": "build", "count": int(m.group(1) or m.group(2))})
+        p.add(m, ops.Build(count=int(m.group(1) or m.group(2))))
     build = (
         r"\b(?:video|slideshow|slide\s+show|movie|film|reel|montage|clip)\b"
         r"|视频|幻灯片|相册|短片|影片|做成|制作"
     )
     for m in p.find(build):
-        p.add(m, {"op": "build"})
+        p.add(m, ops.Build())
 
 
 _STEPS = (
@@ -596,18 +664,3 @@ _STEPS = (
     _parse_pace,
     _parse_whole,
 )
-_RANK = {
-    "build": 0,
-    **dict.fromkeys(("remove", "replace", "move", "swap", "reverse"), 1),
-    **dict.fromkeys(("set_aspect", "set_resolution", "set_fps", "set_fit", "set_background"), 2),
-    "set_transition": 3,
-    "set_motion": 4,
-    "set_photo_length": 5,
-    "set_length": 6,
-    **dict.fromkeys(("scale_speed", "scale_length"), 7),
-    **dict.fromkeys(("set_title", "remove_title", "add_caption", "remove_captions"), 8),
-    "text_position": 9,
-    **dict.fromkeys(("add_music", "remove_music"), 10),
-    **dict.fromkeys(("music_volume", "music_step", "music_fade_out"), 11),
-    "export": 12,
-}
