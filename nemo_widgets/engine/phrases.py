@@ -101,10 +101,12 @@ FIT_WORDS = {**catalog.english_words(catalog.FITS), **catalog.chinese_words(cata
 # --------------------------------------------------------------------------- normalising
 
 QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTE_MAX = 200  # longer quoted text is not a title: bounded, so each quote is read in one pass
 _QUOTED = re.compile(
     # An apostrophe between letters ("don't") stays inside a single-quoted text.
-    r"""(?<![a-z0-9])'((?:[^']|'(?=[a-z]))+)'(?![a-z])"""
-    r"""|"([^"]+)"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》""",
+    rf"""(?<![a-z0-9])'((?:[^']|'(?=[a-z])){{1,{QUOTE_MAX}}})'(?![a-z])"""
+    rf"""|"([^"]{{1,{QUOTE_MAX}}})"|“([^”]{{1,{QUOTE_MAX}}})”|‘([^’]{{1,{QUOTE_MAX}}})’"""
+    rf"""|「([^」]{{1,{QUOTE_MAX}}})」|『([^』]{{1,{QUOTE_MAX}}})』|《([^》]{{1,{QUOTE_MAX}}})》""",
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
@@ -290,6 +292,9 @@ def correct_typos(text: str) -> str:
 
 MAX_MESSAGE_CHARS = 4000  # a longer message is read up to here, and the reply says so
 _LONG_RUN = re.compile(r"[^\s\u4e00-\u9fff]{65,}")
+# Characters no instruction uses (other scripts, symbols, emoji) become spaces: the patterns
+# then scan only ASCII, CJK ideographs and CJK punctuation.
+_UNUSED = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef⟦⟧⅓¼½“”‘’×]+")
 
 
 def normalise(message: str) -> tuple[str, list[str]]:
@@ -301,6 +306,6 @@ def normalise(message: str) -> tuple[str, list[str]]:
     text, quotes = extract_quotes(message[:MAX_MESSAGE_CHARS])
     # NFKC turns full-width digits, colons and percent signs into ASCII ones.
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _LONG_RUN.sub(" ", text)
+    text = _LONG_RUN.sub(" ", _UNUSED.sub(" ", text))
     text = _zh_numbers(_en_numbers(correct_typos(text)))
     return " ".join(text.split()), quotes

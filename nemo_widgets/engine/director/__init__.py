@@ -48,10 +48,10 @@ from typing import Any
 
 from .. import draft as schema
 from ..draft import VISUAL, seconds_text
-from ..phrases import is_chinese, normalise
+from ..phrases import MAX_MESSAGE_CHARS, is_chinese, normalise
 from . import ops
 from .editor import Cannot, Editor, MediaItem, count_en, count_zh, zh_seconds
-from .parse import MAX_MESSAGE_CHARS, Missed, parse
+from .parse import Missed, parse
 from .replies import answer, greeting, is_greeting, overview, question_topic, suggestions, try_these
 
 __all__ = ["EDIT_TOOL", "EXPLAIN_TOOL", "Edit", "MediaItem", "direct", "overview", "parse"]
@@ -87,12 +87,13 @@ def direct(
     """
     zh = is_chinese(message[:MAX_MESSAGE_CHARS])
     cut = _cut_note(message, zh)
-    text = normalise(message)[0]
+    normalised = normalise(message)
+    text = normalised[0]
     if is_greeting(text):
         return _say(greeting(draft, media, zh), "greeting")
     topic = question_topic(text)
     names = [str(seg.get("name", "")) for seg in schema.segments(draft, VISUAL)]
-    reading = parse(message, names)
+    reading = parse(message, names, normalised)
     if topic and (not reading.ops or all(isinstance(op, ops.Build) for op in reading.ops)):
         return _say(answer(topic, draft, zh), "answer")
     if reading.ops == [ops.Undo()]:
