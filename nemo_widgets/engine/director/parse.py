@@ -79,6 +79,17 @@ _BREAK = r"[,;!?。！？；、]|\.(?!\d)|\band\b|\bthen\b|然后|并且|同时"
 _MUSIC = r"(?:\bbackground\s+music\b|\bmusic\b|\bsoundtrack\b|\bsong\b|\bbgm\b|背景音乐|音乐|配乐)"
 
 
+# A clause about each photo: "each photo", "every picture", "per slide", "3 s each", "每张".
+_PER_PHOTO = (
+    r"\b(?:each|every|per|a)\s+(?:single\s+)?(?:photo|picture|image|pic|slide|shot)s?\b"
+    r"|\b(?:photos?|pictures?|images?|pics?|slides?|shots?)\b.{0,40}\beach\b|\beach\s*$"
+    r"|\b(?:each|every)\s+(?:one|of\s+them)\b"
+    r"|每(?:一)?张|每个(?:画面|照片)|每幅|一张(?:照片|图片|图)?|照片每张|每张照片"
+)
+_REMOVE = (
+    r"remove|delete|drop|lose|ditch|kill|cut|skip|take\s+out|take\s+away|get\s+rid\s+of"
+    r"|turn\s+off|stop|scrap|leave\s+out"
+)
 _DUR_PREFIXES = ("", "e", "t", "u", "y", "z")
 
 
@@ -423,8 +434,49 @@ def _parse_replace(p: _Parser) -> None:
         p.add(m, ops.Replace(photo=_ref_number(ref), with_=source))
 
 
+_FRACTION = {"⅓": 1 / 3, "¼": 1 / 4, "½": 1 / 2}
+
+
+def _parse_scale(p: _Parser) -> None:
+    """Proportions of the whole length: "a third shorter", "twice as long", "20% longer",
+    "half as long", "缩短一半", "长度加倍"."""
+    scale = (
+        r"(?P<frac>[⅓¼½])\s*(?P<fdir>shorter|longer|less|more)\b"
+        r"|(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?P<pdir>shorter|longer|less|more)\b"
+        r"|(?P<mult>\d+(?:\.\d+)?)x\s*(?:as\s+long|longer|the\s+length|the\s+duration|the\s+time)"
+        r"|(?P<half>\bhalf\s+(?:as\s+long|the\s+length|the\s+duration|the\s+time)"
+        r"|\b(?:cut|shorten)\s+(?:the\s+(?:length|video|duration)\s+|it\s+)?in\s+half|\bhalve\b)"
+        r"|(?:缩短|短|减少|减)\s*(?P<zfrac>[⅓¼½])|(?P<zfrac2>[⅓¼½])\s*(?:短|的长度)"
+        r"|(?:缩短|减少|短)\s*(?P<zpct>\d+)%|(?:加长|延长|增加|长)\s*(?P<zpct2>\d+)%"
+        r"|(?P<zdouble>(?:长度|时长)?(?:加倍|翻倍)|长\s*1x)|(?P<zmult>\d+(?:\.\d+)?)x\s*(?:长|的长度|的时长)"
+    )
+    for m in p.find(scale):
+        groups = m.groupdict()
+        if groups["frac"]:
+            part = _FRACTION[groups["frac"]]
+            factor = 1 - part if groups["fdir"] in ("shorter", "less") else 1 + part
+        elif groups["pct"]:
+            part = float(groups["pct"]) / 100
+            factor = 1 - part if groups["pdir"] in ("shorter", "less") else 1 + part
+        elif groups["mult"] or groups["zmult"]:
+            factor = float(groups["mult"] or groups["zmult"])
+        elif groups["half"]:
+            factor = 0.5
+        elif groups["zfrac"] or groups["zfrac2"]:
+            factor = 1 - _FRACTION[groups["zfrac"] or groups["zfrac2"]]
+        elif groups["zpct"]:
+            factor = 1 - float(groups["zpct"]) / 100
+        elif groups["zpct2"]:
+            factor = 1 + float(groups["zpct2"]) / 100
+        else:
+            factor = 2.0
+        if 0 < factor <= 20:
+            p.add(m, ops.ScaleLength(factor=round(factor, 4)))
+
+
 def _parse_lengths(p: _Parser) -> None:
     """Per-photo length, transition length, music fade-out, then the total length."""
+    _parse_scale(p)
     per_photo = (
         rf"{_DUR}\s*(?:per|each|for\s+each|a|an|every|for\s+every)\s+{_PHOTOS}"
         rf"|\b(?:each|every)\s+{_PHOTOS}\s+(?:for|lasts?|to\s+last|at|should\s+last|gets?"
@@ -436,8 +488,111 @@ def _parse_lengths(p: _Parser) -> None:
         p.add(m, ops.SetPhotoLength(seconds=_duration_ms(m) / 1000))
     _parse_music(p)  # before transitions: "fade out" is the music's
     _parse_transitions(p)
+    _parse_scoped(p)
+    _parse_transition_kinds(p)
     for m in p.find(rf"(?:\bfor\s+)?{_DUR}"):
         p.add(m, ops.SetLength(seconds=_duration_ms(m) / 1000))
+
+
+_TR_NOUN = (
+    r"\b(?:transitions?|crossfades?|cross-fades?|fades?|dissolves?|wipes?|cuts?)\b"
+    r"|转场|过渡|淡入淡出|交叉淡化|叠化"
+)
+_SLOWER = r"\b(?:longer|slower|softer|gentler)\b|too\s+(?:fast|quick|short|abrupt)|长|慢"
+_FASTER = r"\b(?:shorter|quicker|faster|snappier|crisper)\b|too\s+(?:slow|long)|短|快"
+# A length said of the whole video ("a 15-second video"), never of a transition or a photo.
+_WHOLE_AFTER = re.compile(
+    r"\s*(?:long\s+|in\s+total\s+)?(?:video|slideshow|slide\s+show|movie|clip|reel|montage|film)\b"
+    r"|\s*(?:的)?(?:视频|幻灯片|短片)|\s*(?:in\s+total|total|overall)\b"
+)
+_PRONOUN = r"\b(?:them|they|those|these)\b|它们"
+
+
+def _parse_scoped(p: _Parser) -> None:
+    """Lengths and relative words whose target is named in the same clause, whatever the
+    word order: "make the transitions slower", "each photo should be on screen 1.5 s",
+    "每张照片显示2秒". A clause naming the transitions (or, after one that did, "them") sets
+    their length; one naming each photo sets the photos' length."""
+    previous_target = None
+    for start, end in clauses(p.text):
+        clause = p.text[start:end]
+        target, inherited = None, False
+        if re.search(_TR_NOUN, clause) and not re.search(
+            r"fade[- ]?(?:it\s+|them\s+)?out|淡出|music|song|音乐", clause
+        ):
+            target = "transitions"
+        elif re.search(_PER_PHOTO, clause):
+            target = "photo"
+        elif previous_target and re.search(_PRONOUN, clause):
+            target, inherited = previous_target, True
+        previous_target = target
+        if target is None:
+            continue
+        anchors = _TR_NOUN if target == "transitions" else _PER_PHOTO
+        unused = (m for m in _compiled(anchors).finditer(p.text, start, end))
+        if not inherited and all(p.is_used(*m.span()) for m in unused):
+            continue  # the words naming the target were read with a length already
+        durations = [
+            m
+            for m in _compiled(_DUR).finditer(p.text, start, end)
+            if not p.is_used(*m.span()) and not _WHOLE_AFTER.match(p.text, m.end())
+        ]
+        if target == "transitions" and len(durations) > 1 and re.search(_PER_PHOTO, clause):
+            _nearest_photo_length(p, durations, start, end)
+        duration = _nearest(
+            durations, _TR_NOUN if target == "transitions" else _PER_PHOTO, p, start, end
+        )
+        if target == "photo":
+            if duration is not None:
+                p.take(*duration.span())
+                p.add(duration, ops.SetPhotoLength(seconds=_duration_ms(duration) / 1000))
+            continue
+        style = next(
+            (m for m in _compiled(_STYLES).finditer(p.text, start, end)
+             if not p.is_used(*m.span()) and m.group() not in ("zoom", "slide", "slides", "cuts")),
+            None,
+        )  # fmt: skip
+        kind = TRANSITION_WORDS[style.group()] if style else None
+        if duration is not None:
+            p.take(*duration.span())
+            if style:
+                p.take(*style.span())
+            p.add(duration, ops.SetTransition(type=kind, seconds=_duration_ms(duration) / 1000))
+            continue
+        relative = None
+        for pattern, factor in ((_FASTER, 0.5), (_SLOWER, 2.0)):
+            found = next(
+                (m for m in _compiled(pattern).finditer(p.text, start, end)
+                 if not p.is_used(*m.span())),
+                None,
+            )  # fmt: skip
+            if found and (relative is None or found.start() < relative[0].start()):
+                relative = (found, factor)
+        if relative is not None:
+            p.take(*relative[0].span())
+            p.add(relative[0], ops.SetTransition(type=kind, factor=relative[1]))
+
+
+def _nearest(
+    found: list[re.Match[str]], pattern: str, p: _Parser, start: int, end: int
+) -> re.Match[str] | None:
+    """Of the unused matches ``found``, the one nearest to a match of ``pattern``."""
+    found = [m for m in found if not p.is_used(*m.span())]
+    anchors = [m.span() for m in _compiled(pattern).finditer(p.text, start, end)]
+    if not found or not anchors:
+        return found[0] if found else None
+
+    def distance(m: re.Match[str]) -> int:
+        return min(max(a - m.end(), m.start() - b, 0) for a, b in anchors)
+
+    return min(found, key=distance)
+
+
+def _nearest_photo_length(p: _Parser, found: list[re.Match[str]], start: int, end: int) -> None:
+    duration = _nearest(found, _PER_PHOTO, p, start, end)
+    if duration is not None:
+        p.take(*duration.span())
+        p.add(duration, ops.SetPhotoLength(seconds=_duration_ms(duration) / 1000))
 
 
 def _parse_transitions(p: _Parser) -> None:
@@ -468,19 +623,27 @@ def _parse_transitions(p: _Parser) -> None:
             continue
         kind = TRANSITION_WORDS[style] if style else None
         p.add(m, ops.SetTransition(type=kind, seconds=_duration_ms(m) / 1000))
+
+
+def _parse_transition_kinds(p: _Parser) -> None:
+    """ "no transitions", "wipes", "淡入淡出": a kind without a length."""
     no_transition = (
-        r"\bno\s+transitions?\b|\bwithout\s+transitions?\b|\bhard\s+cuts?\b"
-        r"|无转场|不要转场|去掉转场|取消转场|硬切"
+        rf"\b(?:no|without|{_REMOVE})\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:transitions?|crossfades?|fades?|dissolves?)\b"
+        r"|\bhard\s+cuts?\b|\bjust\s+cuts\b|\bstraight\s+cuts\b"
+        r"|无转场|(?:不要|去掉|取消|删掉|删除|关掉)(?:所有的?)?转场(?:效果)?|硬切|直切"
     )
     for m in p.find(no_transition):
         p.add(m, ops.SetTransition(type="none"))
     standalone = (
-        rf"(?P<style>{_STYLES})(?:\s+(?:transitions?|effects?))?|\btransitions?\b|转场|过渡"
+        rf"(?P<style>{_STYLES})(?:\s*(?:的)?\s*(?:transitions?|effects?|转场))?"
+        r"|\btransitions?\b|转场|过渡"
     )
     for m in p.find(standalone):
         style = m.group("style")
         kind = TRANSITION_WORDS.get(style) if style else None
-        if style in ("zoom", "slide", "slides", "cuts") and "transition" not in m.group(0):
+        if style in ("zoom", "slide", "slides", "cuts", "缩放") and not re.search(
+            r"transition|转场", m.group(0)
+        ):
             p.take(*m.span(), used=False)  # "zoom in" is motion, "slides" may mean photos
             continue
         p.add(m, ops.SetTransition(type=kind))
