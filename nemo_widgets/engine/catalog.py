@@ -77,7 +77,14 @@ TRANSITIONS = _table(
         "wipe_right",
         "wipes to the right",
         "向右擦除",
-        ("wipe right", "right wipe", "right wipes"),
+        (
+            "wipe right",
+            "right wipe",
+            "right wipes",
+            "wipes to the right",
+            "wipe to the right",
+            "wipes right",
+        ),
         ("向右擦除", "右擦除"),
     ),
     Entry(
@@ -91,7 +98,14 @@ TRANSITIONS = _table(
         "slide_right",
         "slides to the right",
         "向右滑动",
-        ("slide right", "right slide", "right slides"),
+        (
+            "slide right",
+            "right slide",
+            "right slides",
+            "slides to the right",
+            "slide to the right",
+            "slides right",
+        ),
         ("向右滑动", "右滑"),
     ),
     Entry(

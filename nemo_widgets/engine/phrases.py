@@ -101,6 +101,7 @@ FIT_WORDS = {**catalog.english_words(catalog.FITS), **catalog.chinese_words(cata
 # --------------------------------------------------------------------------- normalising
 
 QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTES_MAX = 50  # quotations kept per message
 QUOTE_MAX = 200  # longer quoted text is not a title: bounded, so each quote is read in one pass
 _QUOTED = re.compile(
     # An apostrophe between letters ("don't") stays inside a single-quoted text.
@@ -121,11 +122,14 @@ def extract_quotes(message: str) -> tuple[str, list[str]]:
     """Replace quoted text by ``⟦n⟧`` placeholders; return the text and the quotes in order.
 
     A single quote only opens a quotation when it does not follow a letter, so "don't" and
-    "photo's" are left alone.
+    "photo's" are left alone. Past ``QUOTES_MAX`` quotations (no message needs more: a title
+    and a few captions), quoted text is dropped.
     """
     quotes: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
+        if len(quotes) >= QUOTES_MAX:
+            return " "
         text = next(group for group in match.groups() if group is not None).strip()
         quotes.append(text)
         return f" ⟦{len(quotes) - 1}⟧ "
@@ -175,8 +179,13 @@ def _en_numbers(text: str) -> str:
     protected = [m.span() for m in pronoun.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:
-        if match.group(3) == "one" and any(s <= match.start() < e for s, e in protected):
-            return match.group(0)
+        if match.group(3) == "one" and (
+            any(s <= match.start() < e for s, e in protected)
+            or not (
+                _ONE_BEFORE.match(text, match.end()) or _ONE_AFTER.search(text[: match.start()])
+            )
+        ):
+            return match.group(0)  # "the mountain one", "which one": a pronoun
         return number(match)
 
     text = re.sub(pattern, replace, text)
@@ -186,6 +195,12 @@ def _en_numbers(text: str) -> str:
 
 
 _FRACTIONS = {"third": "⅓", "quarter": "¼", "half": "½"}
+# "one" is a number before a unit or a noun, or after a photo noun ("photo one"); else a pronoun.
+_ONE_BEFORE = re.compile(
+    r"\s*(?:-\s*)?(?:seconds?|secs?|s\b|minutes?|mins?|hours?|photos?|pictures?|images?|pics?|slides?"
+    r"|shots?|clips?|frames?|fps|more|by|x\b|:|point|and\s+a\s+half|andahalf|%|percent)"
+)
+_ONE_AFTER = re.compile(r"(?:photo|picture|image|pic|slide|number|#|to|from|position|and|or)\s*$")
 _ZH_RUN = re.compile(f"{_ZH_NUMERAL}{{1,12}}")
 
 

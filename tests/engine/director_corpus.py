@@ -168,9 +168,10 @@ def problems(row: Row) -> list[str]:
     for stem in expect.get("without", []):
         if stem in facts["order"]:
             found.append(f"{stem} should be gone: {facts['order']}")
-    if "changed" in expect and (edit.draft is not None and edit.draft != before) != expect[
-        "changed"
-    ]:
+    if (
+        "changed" in expect
+        and (edit.draft is not None and edit.draft != before) != expect["changed"]
+    ):
         found.append(f"changed: wanted {expect['changed']}")
     says = expect.get("says", [])
     for words in [says] if isinstance(says, str) else says:

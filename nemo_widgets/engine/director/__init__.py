@@ -52,7 +52,16 @@ from ..phrases import MAX_MESSAGE_CHARS, is_chinese, normalise
 from . import ops
 from .editor import Cannot, Editor, MediaItem, count_en, count_zh, zh_seconds
 from .parse import Missed, parse
-from .replies import answer, greeting, is_greeting, overview, question_topic, suggestions, try_these
+from .replies import (
+    answer,
+    greeting,
+    is_greeting,
+    is_request,
+    overview,
+    question_topic,
+    suggestions,
+    try_these,
+)
 
 __all__ = ["EDIT_TOOL", "EXPLAIN_TOOL", "Edit", "MediaItem", "direct", "overview", "parse"]
 
@@ -94,7 +103,8 @@ def direct(
     topic = question_topic(text)
     names = [str(seg.get("name", "")) for seg in schema.segments(draft, VISUAL)]
     reading = parse(message, names, normalised)
-    if topic and (not reading.ops or all(isinstance(op, ops.Build) for op in reading.ops)):
+    only_build = all(isinstance(op, ops.Build) for op in reading.ops)
+    if topic and (only_build or not is_request(text)):
         return _say(answer(topic, draft, zh), "answer")
     if reading.ops == [ops.Undo()]:
         return _undo(draft, previous, zh)

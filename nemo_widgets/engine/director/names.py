@@ -77,6 +77,12 @@ def name_photos(text: str, photo_names: Sequence[str]) -> str:
         return f"photo {number}"
 
     text = re.sub(r"[\w\-][\w.\-]{0,80}\.[a-z0-9]{2,4}\b", file, text)
+
+    def by_word_zh(match: re.Match[str]) -> str:
+        number = words.get(match.group("w"))
+        return f"第{number}张" if number else match.group()
+
+    text = re.sub(rf"\b(?P<w>[a-z]{{3,30}})\s*(?:{_ZH_NOUN})", by_word_zh, text)
     zh_words = {
         zh: words[en] for en, found in catalog.SUBJECTS.items() if en in words for zh in found
     }

@@ -84,7 +84,7 @@ _PER_PHOTO = (
     r"\b(?:each|every|per|a)\s+(?:single\s+)?(?:photo|picture|image|pic|slide|shot)s?\b"
     r"|\b(?:photos?|pictures?|images?|pics?|slides?|shots?)\b.{0,40}\beach\b|\beach\s*$"
     r"|\b(?:each|every)\s+(?:one|of\s+them)\b"
-    r"|每(?:一)?张|每个(?:画面|照片)|每幅|一张(?:照片|图片|图)?|照片每张|每张照片"
+    r"|每(?:一|1)?张|每个(?:画面|照片)|每幅|(?<![\d.])1张(?:照片|图片|图)?|照片每张|每张照片"
 )
 _REMOVE = (
     r"remove|delete|drop|lose|ditch|kill|cut|skip|take\s+out|take\s+away|get\s+rid\s+of"
@@ -349,20 +349,29 @@ def _parse_photo_ops(p: _Parser) -> None:
         rf"(?:\b(?:swap|switch|exchange)|交换|互换|调换)\s*(?P<a>{_REF})\s*(?:and|with|和|与|跟)\s*(?P<b>{_REF})"
         rf"|(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:交换|互换|调换)"
     )
+    ends = (
+        r"\b(?:swap|switch|exchange)\s+the\s+(?P<a>first|last)(?:\s+(?:photo|picture|image|one))?"
+        r"\s+(?:and|with)\s+the\s+(?P<b>first|last)(?:\s+(?:photos?|pictures?|images?|ones?))?"
+    )
+    for m in p.find(ends):
+        a, b = (1 if m.group(g) == "first" else -1 for g in ("a", "b"))
+        if a != b:
+            p.add(m, ops.Swap(photos=(a, b)))
     for m in p.find(swap_refs):
         a, b = _first(m, "a", "c"), _first(m, "b", "d")
         p.add(m, ops.Swap(photos=(_ref_number(a), _ref_number(b))))
+    _parse_choice(p)
     _parse_moves(p)
     removes = (
-        r"\b(?:remove|delete|drop|cut|take\s+out)\s+(?:photos|images|pictures|slides)"
-        r"\s+(\d+)\s+and\s+(\d+)"
+        rf"\b(?:{_REMOVE})\s+(?:photos|images|pictures|slides)"
+        r"\s+(\d+)\s*(?:and|&|,)\s*(\d+)"
     )
     for m in p.find(removes):
         p.add(m, ops.Remove(photo=int(m.group(1))))
         p.add(m, ops.Remove(photo=int(m.group(2))))
     remove = (
-        rf"\b(?:remove|delete|drop|cut|take\s+out|get\s+rid\s+of)\s+(?P<a>{_REF})"
-        rf"|(?:删除|删掉|删去|去掉|去除|移除|不要)\s*(?P<b>{_REF})"
+        rf"\b(?:{_REMOVE})\s+(?P<a>{_REF})"
+        rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<b>{_REF})"
         rf"|把?\s*(?P<c>{_REF})\s*(?:删除|删掉|删了|去掉|移除|拿掉)"
     )
     for m in p.find(remove):
@@ -377,18 +386,61 @@ def _parse_photo_ops(p: _Parser) -> None:
         p.add(m, ops.Reverse())
 
 
+def _parse_choice(p: _Parser) -> None:
+    """Which photos: "just the first three", "delete the last two", "add the new photos",
+    "只要前三张", "删掉最后两张", "把新照片加进去"."""
+    some = r"(?:\s+(?:photos|pictures|images|pics|slides|shots|ones))?"
+    keep = (
+        rf"\b(?:just|only)\s+(?:keep\s+|use\s+|want\s+)?the\s+(?P<end>first|last)\s+(?P<n>\d+){some}"
+        rf"|\b(?:keep|use|want)\s+(?:just|only)\s+the\s+(?P<end2>first|last)\s+(?P<n2>\d+){some}"
+        rf"|(?:只要|只用|只保留|只留|保留|只选)\s*(?P<zend>前|后|最后)\s*(?P<zn>\d+)\s*(?:张|个)"
+    )
+    for m in p.find(keep):
+        end = _first(m, "end", "end2", "zend")
+        p.add(
+            m,
+            ops.KeepPhotos(
+                count=int(_first(m, "n", "n2", "zn")), last=end in ("last", "后", "最后")
+            ),
+        )
+    drop = (
+        rf"\b(?:{_REMOVE})\s+the\s+(?P<end>first|last)\s+(?P<n>\d+){some}"
+        rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<zend>前|后|最后)\s*(?P<zn>\d+)\s*(?:张|个)"
+    )
+    for m in p.find(drop):
+        end, count = _first(m, "end", "zend"), int(_first(m, "n", "zn"))
+        last = end in ("last", "后", "最后")
+        for k in range(1, min(count, 50) + 1):
+            p.add(m, ops.Remove(photo=-k if last else k))
+    more = (
+        r"\b(?:add|include|use|put\s+in|bring\s+in|append)\s+(?:in\s+)?(?:the\s+|my\s+)?"
+        r"(?:new|other|remaining|rest\s+of\s+the|rest\s+of\s+my|latest|extra|all\s+(?:the\s+|my\s+)?)"
+        r"\s*(?:new\s+)?(?:photos|pictures|images|pics|uploads|ones|files)\b"
+        r"|\badd\s+(?:them|those|these)(?:\s+(?:too|as\s+well|in))?\b|\badd\s+the\s+rest\b"
+        r"|(?:加上|加入|添加|用上|把)?新(?:上传的)?(?:照片|图片)(?:也)?(?:加进去|加上|加入|放进去)"
+        r"|(?:用上|加上|加入|用)所有(?:的)?(?:照片|图片)|(?:全部|所有)(?:照片|图片)都用上"
+    )
+    for m in p.find(more):
+        p.add(m, ops.AddPhotos())
+
+
 def _parse_moves(p: _Parser) -> None:
     """ "move photo 3 to the start", "put photo 1 last", "把第3张移到第一"."""
     move = (
-        rf"\b(?:move|put|place)\s+(?P<a>{_REF})\s+(?P<to>(?:to\s+)?(?:the\s+)?(?:very\s+)?"
+        rf"\b(?:move|put|place)\s+(?P<a>{_REF})\s+(?P<to>(?:to\s+|at\s+|in\s+)?(?:the\s+)?(?:very\s+)?"
         rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{_REF})"
         rf"|\bmake\s+(?P<b>{_REF})\s+(?:the\s+)?(?P<to2>first|last)\b"
         rf"|把?\s*(?P<c>{_REF})\s*(?:移|挪|放|调|换)(?:到|至|在)\s*(?P<to3>最前面?|开头|最后面?|结尾|末尾"
         rf"|{_REF}\s*(?:前面|后面|之前|之后)|第\d+(?:张|个|位)?)"
     )
+    if re.search(r"\b(?:move|put|place|make)\b|移|放|挪", p.text):
+        move += (
+            rf"|(?:\band\s+)(?P<d>{_REF})\s+"
+            r"(?P<to4>first|last|at\s+the\s+(?:end|start|beginning))\b"
+        )
     for m in p.find(move):
-        ref = _first(m, "a", "b", "c")
-        where = _first(m, "to", "to2", "to3")
+        ref = _first(m, "a", "b", "c", "d")
+        where = _first(m, "to", "to2", "to3", "to4")
         photo = _ref_number(ref)
         target = re.search(
             rf"(before|after|前|后)\D*?(?P<r>{_REF})|(?P<r2>{_REF})\s*(前|后)", where
@@ -502,7 +554,8 @@ _SLOWER = r"\b(?:longer|slower|softer|gentler)\b|too\s+(?:fast|quick|short|abrup
 _FASTER = r"\b(?:shorter|quicker|faster|snappier|crisper)\b|too\s+(?:slow|long)|短|快"
 # A length said of the whole video ("a 15-second video"), never of a transition or a photo.
 _WHOLE_AFTER = re.compile(
-    r"\s*(?:long\s+|in\s+total\s+)?(?:video|slideshow|slide\s+show|movie|clip|reel|montage|film)\b"
+    r"\s*(?:long\s+|in\s+total\s+)?(?:[a-z0-9:]{1,12}\s+){0,2}?"
+    r"(?:video|slideshow|slide\s+show|movie|clip|reel|montage|film)\b"
     r"|\s*(?:的)?(?:视频|幻灯片|短片)|\s*(?:in\s+total|total|overall)\b"
 )
 _PRONOUN = r"\b(?:them|they|those|these)\b|它们"
@@ -652,7 +705,7 @@ def _parse_transition_kinds(p: _Parser) -> None:
 def _parse_music(p: _Parser) -> None:
     """Remove, volume, quieter/louder, fade-out, add (optionally a named file)."""
     remove = (
-        rf"\b(?:remove|delete|drop|no|without|mute|turn\s+off|get\s+rid\s+of|stop)\s+(?:the\s+)?{_MUSIC}|\bmute\b"
+        rf"\b(?:no|without|mute|{_REMOVE})\s+(?:the\s+|any\s+)?{_MUSIC}|\bmute\b"
         rf"|(?:删除|删掉|去掉|移除|不要|关掉|关闭|取消)\s*{_MUSIC}|静音"
     )
     for m in p.find(remove):
@@ -664,15 +717,18 @@ def _parse_music(p: _Parser) -> None:
     for m in p.find(volume):
         p.add(m, ops.MusicVolume(percent=float(_first(m, "n", "n2"))))
     step = (
-        r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+)?(?:music\s+|volume\s+)?down\b"
+        r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
+        r"|\btoo\s+loud\b|\btoo\s+noisy\b|太吵|太响|太大声"
         r"|小声|轻一点|轻点|调低|降低音量|音量小一?点|音乐小一?点)"
-        r"|\blouder\b|\braise\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+)?(?:music\s+|volume\s+)?up\b"
+        r"|\blouder\b|\braise\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?up\b"
+        r"|\btoo\s+(?:quiet|soft)\b|\bcan'?t\s+hear\b|太小声|听不见|听不清"
         r"|大声|响一点|调高|提高音量|音量大一?点|音乐大一?点"
     )
     for m in p.find(step):
         p.add(m, ops.MusicStep(percent=-VOLUME_STEP if m.group("down") else VOLUME_STEP))
     fade = (
         rf"\bfade[- ]?out\D{{0,20}}?{_DUR}"
+        rf"|\bfade\s+(?:it|them|the\s+music|the\s+song|the\s+audio)\s+out\D{{0,20}}?{_dur('u')}"
         rf"|{_dur('e')}\s*(?:long\s+)?fade[- ]?outs?"
         rf"|(?<!淡入)淡出\s*{_dur('z')}"
         rf"|{_dur('t')}\s*的?\s*淡出"
@@ -688,22 +744,46 @@ def _parse_music(p: _Parser) -> None:
         p.add(m, ops.AddMusic(file=name or None))
 
 
+_THINGS = {
+    "music": ops.RemoveMusic(), "song": ops.RemoveMusic(), "soundtrack": ops.RemoveMusic(),
+    "音乐": ops.RemoveMusic(), "背景音乐": ops.RemoveMusic(), "title": ops.RemoveTitle(),
+    "标题": ops.RemoveTitle(), "captions": ops.RemoveCaptions(), "caption": ops.RemoveCaptions(),
+    "字幕": ops.RemoveCaptions(), "transitions": ops.SetTransition(type="none"),
+    "转场": ops.SetTransition(type="none"), "motion": ops.SetMotion(motion="static"),
+    "运动效果": ops.SetMotion(motion="static"),
+}  # fmt: skip
+
+
+def _parse_removals(p: _Parser) -> None:
+    """One removal verb for several things: "remove the music and the title", "去掉音乐和标题"."""
+    things = "|".join(sorted(_THINGS, key=len, reverse=True))
+    pattern = (
+        rf"\b(?:{_REMOVE})\s+(?:the\s+)?(?P<a>{things})\s*(?:,|and|&|as\s+well\s+as)\s*(?:the\s+)?"
+        rf"(?P<b>{things})\b"
+        rf"|(?:去掉|删除|删掉|不要|取消|移除)\s*(?P<c>{things})\s*(?:和|与|跟|、|还有|以及)\s*(?P<d>{things})"
+    )
+    for m in p.find(pattern):
+        for name in (_first(m, "a", "c"), _first(m, "b", "d")):
+            p.add(m, _THINGS[name])
+
+
 def _parse_text(p: _Parser) -> None:
     """Title and captions: set, position, remove."""
+    _parse_removals(p)
     for m in p.find(
-        r"\b(?:remove|delete|drop|no|without|get\s+rid\s+of)\s+(?:the\s+)?(?:opening\s+)?title\b"
+        rf"\b(?:no|without|{_REMOVE})\s+(?:the\s+)?(?:opening\s+)?title\b"
         r"|(?:删除|删掉|去掉|移除|不要|取消)\s*(?:片头)?标题"
     ):
         p.add(m, ops.RemoveTitle())
     for m in p.find(
-        r"\b(?:remove|delete|drop|no|without|clear)\s+(?:all\s+)?(?:the\s+)?captions?\b"
+        rf"\b(?:no|without|clear|{_REMOVE})\s+(?:all\s+)?(?:the\s+)?(?:captions?|subtitles?)\b"
         r"|(?:删除|删掉|去掉|移除|不要|清除)\s*(?:所有的?)?(?:字幕|说明文字|配文)"
     ):
         p.add(m, ops.RemoveCaptions())
     caption = (
         rf"\b(?:caption|subtitle|text|label)\s*:?\s*(?P<q>⟦\d+⟧)\s*(?:on|for|to|over|under|at)\s+(?P<a>{_REF})"
         rf"|\b(?:caption|label)\s+(?P<b>{_REF})\s*(?:with|as|:)?\s*(?P<q2>⟦\d+⟧)"
-        rf"|\badd\s+(?P<q3>⟦\d+⟧)\s+(?:as\s+a\s+caption\s+)?(?:on|to)\s+(?P<c>{_REF})"
+        rf"|\b(?:add|put|write)\s+(?P<q3>⟦\d+⟧)\s+(?:as\s+a\s+caption\s+)?(?:on|to|over|under)\s+(?P<c>{_REF})(?:\s+as\s+(?:a\s+|the\s+)?caption)?"
         rf"|(?:给|在|为)?\s*(?P<d>{_REF})\s*上?\s*(?:加上?|添加|配上?)?\s*(?:字幕|说明|文字|配文)\s*(?:为|是|:)?\s*(?P<q4>⟦\d+⟧)"
         rf"|(?:字幕|说明|配文)\s*(?P<q5>⟦\d+⟧)\s*(?:放在|加到|加在|给)\s*(?P<e>{_REF})"
     )
@@ -733,6 +813,15 @@ def _parse_text(p: _Parser) -> None:
         target = "title" if what in ("title", "标题") else "captions"
         pos = POSITION_WORDS[_first(m, "pos", "pos2")]
         p.add(m, ops.TextPosition(target=target, pos=pos))
+    pos_alone = (
+        rf"(?:放在|放到|放|移到|挪到|移至)\s*(?P<zpos>{_POS})"
+        rf"|\b(?:put|move|place)\s+(?:it|them)\s+(?:at\s+|in\s+|on\s+|to\s+)?(?:the\s+)?(?P<pos>{_POS})"
+    )
+    target = "title" if re.search(r"title|标题", p.text) else "captions"
+    if re.search(r"title|标题|caption|字幕", p.text):
+        for m in p.find(pos_alone):
+            pos = POSITION_WORDS[_first(m, "pos", "zpos")]
+            p.add(m, ops.TextPosition(target=target, pos=pos))
     for m in p.find(
         r"\b(?:add|put|want)\s+(?:a\s+|an\s+|the\s+)?title\b|加(?:个|一个)?标题|添加标题"
     ):
@@ -743,7 +832,7 @@ def _parse_text(p: _Parser) -> None:
 
 def _parse_frame(p: _Parser) -> None:
     """Aspect ratio, platform, resolution, fps, fit and background."""
-    for m in p.find(r"\b(16|9|1|4)\s*(?::|x|×|/|by|比)\s*(9|16|1|5)\b"):
+    for m in p.find(r"(?<![\d.])(16|9|1|4)\s*(?::|x|×|/|by|比)\s*(9|16|1|5)(?![\d.])"):
         aspect = f"{m.group(1)}:{m.group(2)}"
         if aspect in schema.ASPECTS:
             p.add(m, ops.SetAspect(aspect=aspect))
@@ -751,7 +840,7 @@ def _parse_frame(p: _Parser) -> None:
         word = m.group()
         p.add(m, ops.SetAspect(aspect=ASPECT_WORDS[word], platform=PLATFORM_NAMES.get(word)))
     for m in p.find(
-        r"\b(\d{3,4})\s*p\b|(?P<k>\b4k\b|\buhd\b|超高清)|(?P<f>\bfull\s*hd\b|\bfhd\b|超清|全高清)|(?P<h>\bhd\b|高清)"
+        r"(?<!\d)(\d{3,4})\s*p(?![a-z0-9])|(?P<k>\b4k\b|\buhd\b|超高清)|(?P<f>\bfull\s*hd\b|\bfhd\b|超清|全高清)|(?P<h>\bhd\b|高清)"
     ):
         p_value = (
             2160
@@ -766,14 +855,17 @@ def _parse_frame(p: _Parser) -> None:
     fps = (
         rf"(?P<n>{_NUM})\s*(?:fps|frames?\s*(?:per|a|/)\s*s(?:ec(?:ond)?)?|帧(?:每秒|/秒)?)"
         rf"|每秒\s*(?P<n2>{_NUM})\s*帧|frame\s*rate\s*(?:of|to|at)?\s*(?P<n3>{_NUM})"
-        rf"|帧率\s*(?P<n4>{_NUM})"
+        rf"|帧率\s*(?:改成|改为|设为|设成|调到|调成|是|为|用)?\s*(?P<n4>{_NUM})"
     )
     for m in p.find(fps):
         number = _first(m, "n", "n2", "n3", "n4")
         p.add(m, ops.SetFps(fps=float(number)))
     cover = (
-        r"\bfill\s+the\s+(?:frame|screen)\b|\bcrop(?:ped)?\s+to\s+fill\b|\bno\s+(?:black\s+)?bars\b"
-        r"|\bfull[- ]?screen\b|\bcover\b|填满|铺满|裁剪填充|去掉黑边|不要黑边"
+        r"\bfill\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:frame|screen)\b|\bcrop(?:ped)?\s+to\s+fill\b"
+        rf"|\b(?:no|without|{_REMOVE})\s+(?:the\s+|any\s+)?(?:black\s+|ugly\s+)?(?:bars|borders|letterbox\w{{0,4}})\b"
+        r"|\bcrop\s+(?:the\s+|my\s+)?(?:photos|pictures|images)\b.{0,30}\bfill\b"
+        r"|\bfull[- ]?screen\b|\bedge\s+to\s+edge\b|\bcover\b"
+        r"|填满|铺满|裁剪填充|(?:去掉|不要|没有|去除|取消)黑边|全屏|去黑边"
     )
     for m in p.find(cover):
         p.add(m, ops.SetFit(fit="cover"))
@@ -786,16 +878,23 @@ def _parse_frame(p: _Parser) -> None:
     colours = _words(COLOUR_WORDS)
     background = (
         rf"(?P<c>{colours})\s*(?:的)?\s*(?:background|bars|背景|边)"
-        rf"|\bbackground\s+(?:to\s+|in\s+)?(?P<c2>{colours})"
+        rf"|\b(?:background|bars|borders)\s+(?:colou?r\s+)?(?:to\s+|in\s+|be\s+|are\s+)?(?P<c2>{colours})"
+        rf"|(?:背景|黑边|边)(?:色|颜色)?\s*(?:改成|换成|改为|设为|设成|用|是|要)?\s*(?P<c3>{colours})"
     )
     for m in p.find(background):
-        p.add(m, ops.SetBackground(color=COLOUR_WORDS[_first(m, "c", "c2")]))
+        p.add(m, ops.SetBackground(color=COLOUR_WORDS[_first(m, "c", "c2", "c3")]))
 
 
 def _parse_motion(p: _Parser) -> None:
-    for m in p.find(
-        r"\bno\s+ken\s+burns\b|\bwithout\s+(?:motion|zoom\w*|ken\s+burns)\b|\bturn\s+off\s+(?:the\s+)?motion\b"
-    ):
+    still = (
+        rf"\b(?:no|without|{_REMOVE})\s+(?:the\s+|all\s+the\s+|any\s+)?"
+        r"(?:zoom\w{0,3}|ken\s*burns(?:\s+effects?)?|motion|movement|panning|pans?|camera\s+motion"
+        r"|moving|animation|effects?)\b"
+        r"|\b(?:keep|make)\s+(?:the\s+)?(?:photos|pictures|images|them)\s+(?:still|static)\b"
+        r"|(?:去掉|不要|取消|关掉|删除|删掉|停止|关闭)\s*(?:运动效果|动效|运镜|缩放效果|缩放|平移效果|平移|动感|动态效果|运动|推拉|镜头运动)"
+        r"|(?:照片|图片)?(?:不要动|别动|不动)"
+    )
+    for m in p.find(still):
         p.add(m, ops.SetMotion(motion="static"))
     for m in p.find(_words(MOTION_WORDS)):
         p.add(m, ops.SetMotion(motion=MOTION_WORDS[m.group()]))

@@ -136,7 +136,8 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ("order", r"which\s+(?:photo|picture|image|one)|order|first|last|顺序|第一张|最后一张|哪张"),
     (
         "size",
-        r"size|shape|aspect|resolution|ratio|format|dimensions|尺寸|比例|分辨率|横屏|竖屏|格式",
+        r"size|shape|aspect|resolution|ratio|format|dimensions|vertical|portrait|landscape|square"
+        r"|horizontal|尺寸|比例|分辨率|横屏|竖屏|格式|方形",
     ),
     ("transitions", r"transition|转场|过渡"),
     ("music", r"music|song|soundtrack|audio|音乐|歌|配乐"),
@@ -148,6 +149,18 @@ _TOPICS: tuple[tuple[str, str], ...] = (
         r"what\s+does\s+it\s+look|what's\s+in\s+it|状态|概况|总结|现在怎么样|什么样",
     ),
 )
+
+
+# A request phrased as a question ("can you make it 10 seconds?"): it asks for an edit.
+_REQUEST = re.compile(
+    r"^\s*(?:(?:so|ok|okay|hey|hi|and|also|now)[\s,!]+)*(?:can|could|would|will)\s+(?:you|we|i)\b"
+    r"|^\s*(?:please|pls|let'?s|i\s+want|i'?d\s+like|make|add|put|set|change|give|use)\b"
+    r"|^\s*(?:请|帮我|能不能|能否|可以|可不可以|麻烦|我想|我要)"
+)
+
+
+def is_request(text: str) -> bool:
+    return _REQUEST.search(text) is not None
 
 
 def question_topic(text: str) -> str | None:

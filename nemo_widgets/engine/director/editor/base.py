@@ -160,15 +160,16 @@ class Editor:
         )
 
     def segment_id(self, number: int) -> str:
-        """The id of photo ``number`` (1-based, -1 for the last) as numbered at the start."""
+        """The id of photo ``number`` as numbered at the start: 1-based, or counted from the
+        end when negative (-1 the last, -2 the one before)."""
         count = len(self.numbering)
-        index = count - 1 if number == -1 else number - 1
+        index = count + number if number < 0 else number - 1
         if not 0 <= index < count:
             self.fail(
                 f"There {'is' if count == 1 else 'are'} only {count} "
-                f"photo{'' if count == 1 else 's'}: photo {number} does not exist. "
+                f"photo{'' if count == 1 else 's'}: photo {abs(number)} does not exist. "
                 f"Say a number from 1 to {count}.",
-                f"视频里只有{count}张照片，没有第{number}张。请说1到{count}之间的序号。",
+                f"视频里只有{count}张照片，没有第{abs(number)}张。请说1到{count}之间的序号。",
             )
         return self.numbering[index]
 

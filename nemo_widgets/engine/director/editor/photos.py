@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+from typing import Any
+
 from ... import draft as schema
+from ...draft import AUDIO, TEXT, VISUAL, LayoutError
 from .. import ops
 from .base import DEFAULT_TRANSITION, Editor, count_en, count_zh, handles, visual_segment
 
@@ -36,16 +41,93 @@ def build(ed: Editor, op: ops.Build) -> None:
     for key in ("width", "height", "aspect", "fps", "fit", "background"):
         if op.rebuild and key in old_meta:
             draft["m"][key] = old_meta[key]  # starting over keeps the frame asked for
+    old = ed.draft
+    old_tr = next((seg["tr"] for seg in schema.segments(old, VISUAL)[1:] if "tr" in seg), None)
+    default_tr = dict(old_tr) if op.rebuild and old_tr else DEFAULT_TRANSITION
     photos = draft["t"][0]["sg"]
     for item in chosen:
-        transition = DEFAULT_TRANSITION if photos else None
+        transition = default_tr if photos else None
         photos.append(visual_segment(item, schema.next_id(draft), transition))
     ed.draft = schema.relayout(draft)
+    if op.rebuild:
+        _carry_over(old, ed.draft)
     ed.built = True
     ed.numbering = [seg["id"] for seg in ed.visuals]
     ed.change(
         f"Made a slideshow of {count_en(ed.visuals)}.",
         f"用{count_zh(ed.visuals)}制作了幻灯片视频。",
+    )
+
+
+def _carry_over(old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Starting over keeps what was asked for before: the title, the music, the photos' motion
+    and a length that was asked for (one the default 3 s per photo would not give)."""
+    old_photos = [seg for seg in schema.segments(old, VISUAL) if seg.get("kind") == "image"]
+    motions = [seg.get("motion", "static") for seg in old_photos]
+    if any(motion != "static" for motion in motions):
+        new_photos = [seg for seg in schema.segments(new, VISUAL) if seg.get("kind") == "image"]
+        for index, seg in enumerate(new_photos):
+            seg["motion"] = motions[index % len(motions)]
+    for tt in (AUDIO, TEXT):
+        kept = [seg for seg in schema.segments(old, tt) if seg.get("role") != "caption"]
+        if kept:
+            schema.ensure_track(new, tt)["sg"][:] = copy.deepcopy(kept)
+    if "title" in old.get("m", {}):
+        new["m"]["title"] = old["m"]["title"]
+    schema.relayout(new)
+    lengths = {seg["d"] for seg in old_photos}
+    if old_photos and lengths != {schema.DEFAULT_PHOTO_MS}:
+        # If the new photos cannot share that length, they keep the default.
+        with contextlib.suppress(LayoutError):
+            schema.fit_length(new, int(old.get("d", 0)))
+
+
+@handles(ops.AddPhotos)
+def add_photos(ed: Editor, op: ops.AddPhotos) -> None:
+    """Add the uploads not in the video yet (photos uploaded after it was made), at the end."""
+    shown = {seg.get("mid") for seg in ed.visuals}
+    new = [item for item in ed.uploads("image", "video") if item.mid not in shown]
+    if not new:
+        ed.note(
+            "All your photos are already in the video. Upload more, then say “add the new photos”.",
+            "你的照片都已经在视频里了。再上传一些，然后说“加上新照片”。",
+        )
+        return
+    before = ed.length
+    tr = next((seg["tr"] for seg in ed.visuals[1:] if "tr" in seg), DEFAULT_TRANSITION)
+    motions = [seg.get("motion", "static") for seg in ed.visuals if seg.get("kind") == "image"]
+    for item in new:
+        segment = visual_segment(item, schema.next_id(ed.draft), dict(tr))
+        if segment["kind"] == "image" and motions:
+            segment["motion"] = motions[len(ed.visuals) % len(motions)]
+        ed.visuals.append(segment)
+    schema.relayout(ed.draft)
+    names = ", ".join(item.name for item in new)
+    ed.change(
+        f"Added {names} at the end{ed.longer_now(before)}.",
+        f"已在结尾加入{names}{ed.longer_now(before)}。",
+    )
+
+
+@handles(ops.KeepPhotos)
+def keep_photos(ed: Editor, op: ops.KeepPhotos) -> None:
+    """Keep only the first (or last) ``count`` photos."""
+    visuals = ed.visuals
+    if op.count < 1:
+        ed.fail("Keep at least one photo.", "至少要保留一张照片。")
+    if op.count >= len(visuals):
+        ed.note(
+            f"The video has {count_en(visuals)}: all of them stay.",
+            f"视频里有{count_zh(visuals)}，全部保留。",
+        )
+        return
+    before = ed.length
+    kept = visuals[-op.count :] if op.last else visuals[: op.count]
+    ed.rearrange(list(kept))
+    which_en, which_zh = ("last", "后") if op.last else ("first", "前")
+    ed.change(
+        f"Kept only the {which_en} {count_en(ed.visuals)}{ed.longer_now(before)}.",
+        f"只保留了{which_zh}{op.count}张{ed.longer_now(before)}。",
     )
 
 

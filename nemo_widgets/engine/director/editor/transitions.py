@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from ... import catalog
 from ... import draft as schema
-from ...draft import seconds_text
+from ...draft import LayoutError, seconds_text
 from .. import ops
 from .base import TRANSITION_ASKED_MS, Editor, handles, zh_seconds
 
@@ -34,7 +36,9 @@ def set_transition(ed: Editor, op: ops.SetTransition) -> None:
     for seg in visuals[1:]:
         seg["tr"] = {"type": kind, "d": wanted}
     schema.relayout(ed.draft)
-    actual = max((schema.transition_ms(seg) for seg in visuals[1:]), default=0)
+    if kind != "none" and not ed.built and ed.length != before:
+        _keep_length(ed, before)  # "slower transitions" must not change the length asked for
+    actual = max((schema.transition_ms(seg) for seg in ed.visuals[1:]), default=0)
     en_name, zh_name = catalog.TRANSITIONS[kind].en, catalog.TRANSITIONS[kind].zh
     if kind == "none":
         ed.change(
@@ -49,6 +53,17 @@ def set_transition(ed: Editor, op: ops.SetTransition) -> None:
         f"Set {seconds_text(actual)} {en_name} between photos{cut}{ed.longer_now(before)}.",
         f"已设置{zh_seconds(actual)}的{zh_name}转场{cut}{ed.longer_now(before)}。",
     )
+
+
+def _keep_length(ed: Editor, length_ms: int) -> None:
+    """Give the video back its length after its transitions changed (the photos take up the
+    difference); if the photos cannot, the new length stays and the reply says it."""
+    saved = copy.deepcopy(ed.draft)
+    ed.restore_transitions()
+    try:
+        schema.fit_length(ed.draft, length_ms)
+    except LayoutError:
+        ed.draft = saved
 
 
 @handles(ops.SetMotion)
