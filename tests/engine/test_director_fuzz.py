@@ -2,8 +2,10 @@
 
 Issue 12 item 1: one 19 KB word used to take the director 6 s (a pattern with nested quantifiers
 re-scanned it from every position). Every message here must be decided within a generous
-100 ms (measured per message: this is the one timed check the issue asks for, a "no hang"
-budget, not a speed goal; the speed goal is benchmarks/bench_director.py's).
+100 ms, measured per message as the CPU time of the thread that decides it: the cost of the
+reading itself, which is what a quadratic pattern blows up, and not the time the scheduler of a
+shared 2-core machine gives to other processes. This is the one timed check the issue asks for,
+a "no hang" budget, not a speed goal (that is benchmarks/bench_director.py's p95).
 """
 
 from __future__ import annotations
@@ -84,9 +86,9 @@ def base() -> dict:
 @pytest.mark.parametrize(("name", "message"), HOSTILE, ids=[case[0] for case in HOSTILE])
 def test_every_hostile_message_is_decided_within_the_budget(base, name, message):
     for draft in ({}, base):
-        start = time.perf_counter()
+        start = time.thread_time()
         edit = direct(message, draft, PHOTOS)
-        elapsed = time.perf_counter() - start
+        elapsed = time.thread_time() - start
         assert elapsed < BUDGET_S, f"{name}: {elapsed * 1000:.0f} ms"
         assert edit.reply.strip()
         assert "edit_draft" not in edit.reply and "explain" not in edit.reply

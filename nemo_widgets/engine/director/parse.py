@@ -86,6 +86,7 @@ _PER_PHOTO = (
     r"|\b(?:each|every)\s+(?:one|of\s+them)\b"
     r"|每(?:一|1)?张|每个(?:画面|照片)|每幅|(?<![\d.])1张(?:照片|图片|图)?|照片每张|每张照片"
 )
+_SWAP_WORDS = r"\b(?:swap|switch|exchange)\b|交换|互换|调换"
 _REMOVE = (
     r"remove|delete|drop|lose|ditch|kill|cut|skip|take\s+out|take\s+away|get\s+rid\s+of"
     r"|turn\s+off|stop|scrap|leave\s+out"
@@ -135,7 +136,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     """``pattern``, tried only where a word, a number, a placeholder or a CJK character starts:
     the regex engine skips every other position without trying the alternatives (10-100x
     faster on long messages, same matches: every instruction starts with one of these)."""
-    return re.compile(rf"(?=[\w⟦⅓¼½\u4e00-\u9fff])(?:{pattern})")
+    return re.compile(
+        rf"(?:(?<![a-z])|(?=[\d⟦⅓¼½\u4e00-\u9fff]))(?=[\w⟦⅓¼½\u4e00-\u9fff])(?:{pattern})"
+    )
 
 
 class _Parser:
@@ -148,8 +151,13 @@ class _Parser:
         self.used = bytearray(len(text))
         self.ops: list[tuple[int, ops.Op]] = []
 
-    def find(self, pattern: str) -> Iterator[re.Match[str]]:
-        """Matches of ``pattern`` that overlap no earlier match; each is marked as used."""
+    def find(self, pattern: str, needs: str | None = None) -> Iterator[re.Match[str]]:
+        """Matches of ``pattern`` that overlap no earlier match; each is marked as used.
+
+        ``needs`` is a pattern without which ``pattern`` cannot match ("swap|交换" for the swap
+        patterns): when it is absent, the long pattern is not run at all."""
+        if needs is not None and not re.search(needs, self.text):
+            return
         for match in _compiled(pattern).finditer(self.text):
             start, end = match.span()
             if start == end or self.is_used(start, end):
@@ -343,7 +351,7 @@ def _parse_photo_ops(p: _Parser) -> None:
         r"\b(?:swap|switch|exchange)\s+(?:photos?|images?|pictures?|slides?)"
         r"\s+(\d+)\s+(?:and|with)\s+(\d+)"
     )
-    for m in p.find(swap):
+    for m in p.find(swap, _SWAP_WORDS):
         p.add(m, ops.Swap(photos=(int(m.group(1)), int(m.group(2)))))
     swap_refs = (
         rf"(?:\b(?:swap|switch|exchange)|交换|互换|调换)\s*(?P<a>{_REF})\s*(?:and|with|和|与|跟)\s*(?P<b>{_REF})"
@@ -353,11 +361,11 @@ def _parse_photo_ops(p: _Parser) -> None:
         r"\b(?:swap|switch|exchange)\s+the\s+(?P<a>first|last)(?:\s+(?:photo|picture|image|one))?"
         r"\s+(?:and|with)\s+the\s+(?P<b>first|last)(?:\s+(?:photos?|pictures?|images?|ones?))?"
     )
-    for m in p.find(ends):
+    for m in p.find(ends, _SWAP_WORDS):
         a, b = (1 if m.group(g) == "first" else -1 for g in ("a", "b"))
         if a != b:
             p.add(m, ops.Swap(photos=(a, b)))
-    for m in p.find(swap_refs):
+    for m in p.find(swap_refs, _SWAP_WORDS):
         a, b = _first(m, "a", "c"), _first(m, "b", "d")
         p.add(m, ops.Swap(photos=(_ref_number(a), _ref_number(b))))
     _parse_choice(p)
@@ -366,7 +374,7 @@ def _parse_photo_ops(p: _Parser) -> None:
         rf"\b(?:{_REMOVE})\s+(?:photos|images|pictures|slides)"
         r"\s+(\d+)\s*(?:and|&|,)\s*(\d+)"
     )
-    for m in p.find(removes):
+    for m in p.find(removes, _REMOVE):
         p.add(m, ops.Remove(photo=int(m.group(1))))
         p.add(m, ops.Remove(photo=int(m.group(2))))
     remove = (
@@ -395,7 +403,7 @@ def _parse_choice(p: _Parser) -> None:
         rf"|\b(?:keep|use|want)\s+(?:just|only)\s+the\s+(?P<end2>first|last)\s+(?P<n2>\d+){some}"
         rf"|(?:只要|只用|只保留|只留|保留|只选)\s*(?P<zend>前|后|最后)\s*(?P<zn>\d+)\s*(?:张|个)"
     )
-    for m in p.find(keep):
+    for m in p.find(keep, r"\bjust\b|\bonly\b|只|保留"):
         end = _first(m, "end", "end2", "zend")
         p.add(
             m,
@@ -407,7 +415,7 @@ def _parse_choice(p: _Parser) -> None:
         rf"\b(?:{_REMOVE})\s+the\s+(?P<end>first|last)\s+(?P<n>\d+){some}"
         rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<zend>前|后|最后)\s*(?P<zn>\d+)\s*(?:张|个)"
     )
-    for m in p.find(drop):
+    for m in p.find(drop, rf"{_REMOVE}|删|去|不要|拿掉"):
         end, count = _first(m, "end", "zend"), int(_first(m, "n", "zn"))
         last = end in ("last", "后", "最后")
         for k in range(1, min(count, 50) + 1):
@@ -420,7 +428,7 @@ def _parse_choice(p: _Parser) -> None:
         r"|(?:加上|加入|添加|用上|把)?新(?:上传的)?(?:照片|图片)(?:也)?(?:加进去|加上|加入|放进去)"
         r"|(?:用上|加上|加入|用)所有(?:的)?(?:照片|图片)|(?:全部|所有)(?:照片|图片)都用上"
     )
-    for m in p.find(more):
+    for m in p.find(more, r"\badd\b|\binclude\b|\buse\b|\bput\b|\bbring\b|\bappend\b|新|所有|全部"):
         p.add(m, ops.AddPhotos())
 
 
@@ -438,7 +446,7 @@ def _parse_moves(p: _Parser) -> None:
             rf"|(?:\band\s+)(?P<d>{_REF})\s+"
             r"(?P<to4>first|last|at\s+the\s+(?:end|start|beginning))\b"
         )
-    for m in p.find(move):
+    for m in p.find(move, r"\b(?:move|put|place|make)\b|移|挪|放|调|换"):
         ref = _first(m, "a", "b", "c", "d")
         where = _first(m, "to", "to2", "to3", "to4")
         photo = _ref_number(ref)
@@ -472,7 +480,7 @@ def _parse_replace(p: _Parser) -> None:
         rf"|把?\s*(?P<b>{_REF})\s*(?:换成|替换成|替换为|改成|换为)\s*{source.replace('with', 'w2')}"
         rf"|用\s*{source.replace('with', 'w3')}\s*替换\s*(?P<c>{_REF})"
     )
-    for m in p.find(replace):
+    for m in p.find(replace, r"\b(?:replace|change|swap)\b|换|替换|改成"):
         ref = _first(m, "a", "b", "c")
         spec = _first(m, "with", "w2", "w3")
         if PLACEHOLDER.fullmatch(spec):
@@ -714,7 +722,7 @@ def _parse_music(p: _Parser) -> None:
         rf"(?:\bvolume\b|{_MUSIC}|音量)\D{{0,25}}?(?P<n>{_NUM})\s*%"
         rf"|(?P<n2>{_NUM})\s*%\s*(?:volume|音量)"
     )
-    for m in p.find(volume):
+    for m in p.find(volume, "%"):
         p.add(m, ops.MusicVolume(percent=float(_first(m, "n", "n2"))))
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
@@ -735,7 +743,7 @@ def _parse_music(p: _Parser) -> None:
         r"|(?P<plain>\bfade[- ]?out\b|\bfade\s+(?:the\s+)?(?:music|song|audio)\s+out\b"
         r"|(?<!淡入)淡出)"
     )
-    for m in p.find(fade):
+    for m in p.find(fade, r"fade|淡出"):
         seconds = MUSIC_FADE_OUT_MS / 1000 if m.group("plain") else _duration_ms(m) / 1000
         p.add(m, ops.MusicFadeOut(seconds=seconds))
     add = rf"\b(?:with|add|use|play)\s+(?P<file>{_AUDIO_FILE})|(?P<file2>{_AUDIO_FILE})|{_MUSIC}"
@@ -787,7 +795,7 @@ def _parse_text(p: _Parser) -> None:
         rf"|(?:给|在|为)?\s*(?P<d>{_REF})\s*上?\s*(?:加上?|添加|配上?)?\s*(?:字幕|说明|文字|配文)\s*(?:为|是|:)?\s*(?P<q4>⟦\d+⟧)"
         rf"|(?:字幕|说明|配文)\s*(?P<q5>⟦\d+⟧)\s*(?:放在|加到|加在|给)\s*(?P<e>{_REF})"
     )
-    for m in p.find(caption):
+    for m in p.find(caption, "⟦"):
         quote = _first(m, "q", "q2", "q3", "q4", "q5")
         ref = _first(m, "a", "b", "c", "d", "e")
         pos = p.position_after(m)
@@ -798,7 +806,7 @@ def _parse_text(p: _Parser) -> None:
         r"|(?:标题|片头|题目|名字|名称)\s*(?:为|是|叫|改成|改为|设为|设成|用|:)?\s*(?P<q3>⟦\d+⟧)"
         r"|(?P<q4>⟦\d+⟧)\s*(?:作为|当)\s*标题"
     )
-    for m in p.find(title):
+    for m in p.find(title, "⟦"):
         quote = _first(m, "q", "q2", "q3", "q4")
         pos = p.position_after(m)
         lasting = p.find_after(m, rf"\bfor\s+{_DUR}")
@@ -857,7 +865,7 @@ def _parse_frame(p: _Parser) -> None:
         rf"|每秒\s*(?P<n2>{_NUM})\s*帧|frame\s*rate\s*(?:of|to|at)?\s*(?P<n3>{_NUM})"
         rf"|帧率\s*(?:改成|改为|设为|设成|调到|调成|是|为|用)?\s*(?P<n4>{_NUM})"
     )
-    for m in p.find(fps):
+    for m in p.find(fps, r"fps|frame|帧"):
         number = _first(m, "n", "n2", "n3", "n4")
         p.add(m, ops.SetFps(fps=float(number)))
     cover = (
