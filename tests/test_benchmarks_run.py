@@ -19,6 +19,7 @@ BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
         ("bench_render.py", ["--quick"]),
         ("bench_prompt_to_mp4.py", ["--reps", "1", "--size", "800x600"]),
         ("bench_prompt_lab.py", ["--reps", "1", "--size", "800x600"]),
+        ("bench_director.py", ["--reps", "1"]),
         pytest.param(
             "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
         ),
