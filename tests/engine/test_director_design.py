@@ -25,7 +25,7 @@ def test_the_renderer_draws_exactly_the_catalogues_transitions_and_motions():
     assert set(compose.MOTION_DRAWERS) == set(catalog.MOTIONS)
     assert set(compose.TRANSITIONS) == schema.TRANSITIONS == set(catalog.TRANSITIONS)
     assert set(compose.MOTIONS) == schema.MOTIONS == set(catalog.MOTIONS)
-    assert schema.POSITIONS == set(catalog.POSITIONS) and schema.FITS == set(catalog.FITS)
+    assert set(catalog.POSITIONS) == schema.POSITIONS and set(catalog.FITS) == schema.FITS
     assert set(schema.ASPECTS) == set(catalog.ASPECTS)
 
 
