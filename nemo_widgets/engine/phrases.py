@@ -23,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from . import catalog
+from .real_words import REAL_WORDS
 
 # --------------------------------------------------------------------------- numbers
 
@@ -154,6 +155,7 @@ def _en_numbers(text: str) -> str:
     """English number words -> digits ("twenty-five" -> "25", "a minute" -> "1 minute",
     "one and a half" -> "1.5"); fractions and multiples become the tokens the parser reads
     ("a third" -> "⅓", "twice" -> "2x")."""
+    text = re.sub(r" ?\b(?:percent|per cent|pct)\b", "%", text)
     text = re.sub(r"\bhalf an? minute\b", "30 seconds", text)
     text = re.sub(r"\bhalf a second\b", "0.5 seconds", text)
     text = re.sub(r"\ba (minute|min) and a half\b", r"1.5 \1s", text)
@@ -289,7 +291,7 @@ _COMMON = _wordset(
 
 @lru_cache(maxsize=4096)
 def _correct(word: str) -> str:
-    if word in KEYWORDS or word in _COMMON or len(word) < 5 or len(word) > 20:
+    if word in KEYWORDS or word in _COMMON or word in REAL_WORDS or not 5 <= len(word) <= 20:
         return word
     limit = 1 if len(word) <= 8 else 2
     found = process.extractOne(
@@ -321,6 +323,7 @@ def normalise(message: str) -> tuple[str, list[str]]:
     text, quotes = extract_quotes(message[:MAX_MESSAGE_CHARS])
     # NFKC turns full-width digits, colons and percent signs into ASCII ones.
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _LONG_RUN.sub(" ", _UNUSED.sub(" ", text))
+    # One space between words from here on: no pattern then meets a long run of whitespace.
+    text = " ".join(_LONG_RUN.sub(" ", _UNUSED.sub(" ", text)).split())
     text = _zh_numbers(_en_numbers(correct_typos(text)))
     return " ".join(text.split()), quotes

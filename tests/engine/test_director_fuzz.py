@@ -63,6 +63,9 @@ def _hostile() -> list[tuple[str, str]]:
         ("dots", "." * 100_000),
         ("dashes and underscores", "-_" * 50_000),
         ("colons", "16:9:" * 20_000),
+        ("commas and spaces", ", " * 50_000),
+        ("question marks", "? " * 50_000),
+        ("thanks, repeated", "thanks, " * 10_000),
     ]
     printable = "abcdefghijklmnopqrstuvwxyz0123456789 .,'\"%:-_()[]"
     for n in range(10):

@@ -57,9 +57,11 @@ from .replies import (
     greeting,
     is_greeting,
     is_request,
+    is_thanks,
     overview,
     question_topic,
     suggestions,
+    thanks,
     try_these,
 )
 
@@ -100,6 +102,8 @@ def direct(
     text = normalised[0]
     if is_greeting(text):
         return _say(greeting(draft, media, zh), "greeting")
+    if is_thanks(text):
+        return _say(thanks(draft, zh), "thanks")
     topic = question_topic(text)
     names = [str(seg.get("name", "")) for seg in schema.segments(draft, VISUAL)]
     reading = parse(message, names, normalised)
@@ -169,9 +173,17 @@ def _report(draft: dict[str, Any], editor: Editor, done: list[ops.Op], problems:
     args = {"ops": [op.args() for op in applied]}
     notes = [*editor.notes, *problems]
     if editor.draft == draft:
+        visuals = schema.segments(draft, VISUAL)
+        length = int(draft.get("d", 0))
+        if not notes and not all(isinstance(op, ops.Build) for op in applied):
+            notes = [
+                editor.say(
+                    f"The video is like that already ({seconds_text(length)}, "
+                    f"{count_en(visuals)}): nothing to change.",
+                    f"视频已经是这样了（{zh_seconds(length)}，{count_zh(visuals)}），无需修改。",
+                )
+            ]
         if not notes:  # only "video" was said, and the video exists
-            visuals = schema.segments(draft, VISUAL)
-            length = int(draft.get("d", 0))
             notes = [
                 editor.say(
                     f"The video is already made ({seconds_text(length)}, "

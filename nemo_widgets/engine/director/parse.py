@@ -246,6 +246,11 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
     if any(isinstance(op, ops.SetPhotoLength) for op in found):
         found = [op for op in found if not isinstance(op, ops.ScaleSpeed)]
     shapes = [op for op in found if isinstance(op, ops.SetAspect)]
+    if len({op.platform for op in shapes if op.platform}) > 1:  # "a reel for Instagram"
+        generic = {"Instagram", "YouTube"}
+        specific = [op for op in shapes if op.platform and op.platform not in generic]
+        found = [op for op in found if op not in shapes or op in specific or not op.platform]
+        shapes = [op for op in found if isinstance(op, ops.SetAspect)]
     explicit = [op for op in shapes if op.platform is None]
     if explicit and len(shapes) > len(explicit):
         platform = next(op.platform for op in shapes if op.platform)
@@ -358,11 +363,11 @@ def _parse_photo_ops(p: _Parser) -> None:
         rf"|(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:交换|互换|调换)"
     )
     ends = (
-        r"\b(?:swap|switch|exchange)\s+the\s+(?P<a>first|last)(?:\s+(?:photo|picture|image|one))?"
-        r"\s+(?:and|with)\s+the\s+(?P<b>first|last)(?:\s+(?:photos?|pictures?|images?|ones?))?"
+        rf"\b(?:swap|switch|exchange)\s+the\s+(?P<a>{_ORD})(?:\s+(?:photo|picture|image|one))?"
+        rf"\s+(?:and|with)\s+(?:the\s+)?(?P<b>{_ORD})(?:\s+(?:photos?|pictures?|images?|ones?))?"
     )
     for m in p.find(ends, _SWAP_WORDS):
-        a, b = (1 if m.group(g) == "first" else -1 for g in ("a", "b"))
+        a, b = (_ref_number(m.group(g)) for g in ("a", "b"))
         if a != b:
             p.add(m, ops.Swap(photos=(a, b)))
     for m in p.find(swap_refs, _SWAP_WORDS):
@@ -504,6 +509,8 @@ def _parse_scale(p: _Parser) -> None:
         r"(?P<frac>[⅓¼½])\s*(?P<fdir>shorter|longer|less|more)\b"
         r"|(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?P<pdir>shorter|longer|less|more)\b"
         r"|(?P<mult>\d+(?:\.\d+)?)x\s*(?:as\s+long|longer|the\s+length|the\s+duration|the\s+time)"
+        r"|\b(?:reduce|cut|shorten|trim)\s+(?:the\s+(?:length|video|duration)|it)\s+by\s+"
+        r"(?:(?P<rfrac>[⅓¼½])|half|(?P<rpct>\d+(?:\.\d+)?)\s*%)"
         r"|(?P<half>\bhalf\s+(?:as\s+long|the\s+length|the\s+duration|the\s+time)"
         r"|\b(?:cut|shorten)\s+(?:the\s+(?:length|video|duration)\s+|it\s+)?in\s+half|\bhalve\b)"
         r"|(?:缩短|短|减少|减)\s*(?P<zfrac>[⅓¼½])|(?P<zfrac2>[⅓¼½])\s*(?:短|的长度)"
@@ -512,7 +519,10 @@ def _parse_scale(p: _Parser) -> None:
     )
     for m in p.find(scale):
         groups = m.groupdict()
-        if groups["frac"]:
+        if m.group().startswith(("reduce", "cut", "shorten", "trim")):
+            part = _FRACTION[groups["rfrac"]] if groups["rfrac"] else 0.5
+            factor = 1 - (float(groups["rpct"]) / 100 if groups["rpct"] else part)
+        elif groups["frac"]:
             part = _FRACTION[groups["frac"]]
             factor = 1 - part if groups["fdir"] in ("shorter", "less") else 1 + part
         elif groups["pct"]:
@@ -555,7 +565,7 @@ def _parse_lengths(p: _Parser) -> None:
 
 
 _TR_NOUN = (
-    r"\b(?:transitions?|crossfades?|cross-fades?|fades?|dissolves?|wipes?|cuts?)\b"
+    r"\b(?:transitions?|crossfades?|cross-fades?|fades?|dissolves?|wipes?|(?:hard|jump)\s+cuts?)\b"
     r"|转场|过渡|淡入淡出|交叉淡化|叠化"
 )
 _SLOWER = r"\b(?:longer|slower|softer|gentler)\b|too\s+(?:fast|quick|short|abrupt)|长|慢"
@@ -727,7 +737,7 @@ def _parse_music(p: _Parser) -> None:
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
         r"|\btoo\s+loud\b|\btoo\s+noisy\b|太吵|太响|太大声"
-        r"|小声|轻一点|轻点|调低|降低音量|音量小一?点|音乐小一?点)"
+        r"|小声|轻一点|轻点|调低|降低音量|(?:音量|音乐|声音|音乐声音?)(?:小|低|轻)一?点)"
         r"|\blouder\b|\braise\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?up\b"
         r"|\btoo\s+(?:quiet|soft)\b|\bcan'?t\s+hear\b|太小声|听不见|听不清"
         r"|大声|响一点|调高|提高音量|音量大一?点|音乐大一?点"
@@ -802,13 +812,15 @@ def _parse_text(p: _Parser) -> None:
         p.add(m, ops.AddCaption(text=p.quote(quote), photo=_ref_number(ref), pos=pos))
     title = (
         r"\b(?:title|titled|heading|call\s+it|called|named)\s*(?::|is|as|to|=|of)?\s*(?P<q>⟦\d+⟧)"
+        r"|\b(?:title|heading)\b(?P<mid>[^⟦.;!?]{1,60}?)(?P<q5>⟦\d+⟧)"
         r"|(?P<q2>⟦\d+⟧)\s+as\s+(?:the\s+)?title"
         r"|(?:标题|片头|题目|名字|名称)\s*(?:为|是|叫|改成|改为|设为|设成|用|:)?\s*(?P<q3>⟦\d+⟧)"
         r"|(?P<q4>⟦\d+⟧)\s*(?:作为|当)\s*标题"
     )
     for m in p.find(title, "⟦"):
-        quote = _first(m, "q", "q2", "q3", "q4")
-        pos = p.position_after(m)
+        quote = _first(m, "q", "q2", "q3", "q4", "q5")
+        inside = _compiled(_POS).search(m.group("mid") or "")
+        pos = POSITION_WORDS[inside.group()] if inside else p.position_after(m)
         lasting = p.find_after(m, rf"\bfor\s+{_DUR}")
         seconds = _duration_ms(lasting) / 1000 if lasting else None
         p.add(m, ops.SetTitle(text=p.quote(quote), pos=pos, seconds=seconds))
@@ -911,8 +923,10 @@ def _parse_motion(p: _Parser) -> None:
 def _parse_pace(p: _Parser) -> None:
     """faster/slower scale every segment; shorter/longer scale the total length."""
     pace = (
-        r"(?P<fast>\bfaster\b|\bspeed\s+(?:it\s+)?up\b|\bquicker\b|\bsnappier\b|快一点|快一些|快点|加快|节奏快|加速)"
-        r"|(?P<slow>\bslower\b|\bslow\s+(?:it\s+)?down\b|慢一点|慢一些|慢点|放慢|节奏慢|减速)"
+        r"(?P<fast>\bfaster\b|\bspeed\s+(?:it|things|everything|the\s+\w+)?\s*up\b|\bquicker\b"
+        r"|\bsnappier\b|\bpick\s+up\s+the\s+pace\b|快一点|快一些|快点|加快|节奏快|加速)"
+        r"|(?P<slow>\bslower\b|\bslow\s+(?:it|things|everything|the\s+\w+)?\s*down\b"
+        r"|\btoo\s+fast\b|慢一点|慢一些|慢点|放慢|节奏慢|减速)"
         r"|(?P<short>\bshorter\b|短一点|短一些|缩短)|(?P<long>\blonger\b|长一点|长一些|加长|延长)"
     )
     for m in p.find(pace):

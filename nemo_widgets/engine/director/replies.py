@@ -130,7 +130,10 @@ _ASKING = (
     r"|多长|多久|几秒|多少秒|多少张|几张|什么|哪|吗[?？]?\s*$|呢[?？]?\s*$|是否|有没有|状态|概况|总结"
 )
 _TOPICS: tuple[tuple[str, str], ...] = (
-    ("length", r"how\s+long|length|duration|多长|多久|几秒|多少秒|时长|长度"),
+    (
+        "length",
+        r"how\s+long|how\s+many\s+(?:seconds|minutes)|length|duration|多长|多久|几秒|多少秒|时长|长度",
+    ),
     ("count", r"how\s+many|number\s+of|几张|多少张|多少个|几个"),
     ("title", r"title|标题|片名"),
     ("order", r"which\s+(?:photo|picture|image|one)|order|first|last|顺序|第一张|最后一张|哪张"),
@@ -281,8 +284,29 @@ _GREETING = (
 )
 
 
+_THANKS = (
+    r"^\s*(?:(?:that'?s|it'?s|looks|this\s+is)\s+)?(?:ok|okay|good|great|perfect|nice|awesome|"
+    r"cool|lovely|fine|wonderful|amazing|brilliant)?[\s,.!]*(?:thanks?|thank\s+you|thx|ty|cheers)?"
+    r"(?:\s+(?:so\s+much|a\s+lot))?[\s,.!]*$"
+    r"|^\s*(?:好的|好|很好|太好了|完美|不错|可以了|行)?[，,。！!\s]*(?:谢谢|谢了|多谢|感谢)?(?:你|您)?[。！!\s]*$"
+)
+
+
+def is_thanks(text: str) -> bool:
+    """ "thanks", "that's perfect, thank you", "好的谢谢" (and nothing else in the message)."""
+    # Short messages only: thanks are, and the pattern then never meets a long input.
+    return 0 < len(text.strip()) <= 80 and re.search(_THANKS, text) is not None
+
+
+def thanks(draft: dict[str, Any], zh: bool) -> str:
+    made = bool(schema.segments(draft, VISUAL))
+    if zh:
+        return "不客气！" + ("满意的话点“导出”就能得到MP4。" if made else "")
+    return "You're welcome!" + (" Press Export when you want the MP4." if made else "")
+
+
 def is_greeting(text: str) -> bool:
-    return re.search(_GREETING, text) is not None
+    return len(text) <= 80 and re.search(_GREETING, text) is not None
 
 
 def greeting(draft: dict[str, Any], media: Sequence[MediaItem], zh: bool) -> str:
