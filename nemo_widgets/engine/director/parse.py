@@ -83,13 +83,13 @@ _MUSIC = r"(?:\bbackground\s+music\b|\bmusic\b|\bsoundtrack\b|\bsong\b|\bbgm\b|�
 _PER_PHOTO = (
     r"\b(?:each|every|per|a)\s+(?:single\s+)?(?:photo|picture|image|pic|slide|shot)s?\b"
     r"|\b(?:photos?|pictures?|images?|pics?|slides?|shots?)\b.{0,40}\beach\b|\beach\s*$"
-    r"|\b(?:each|every)\s+(?:one|of\s+them)\b"
+    r"|\b(?:each|every)\s+(?:one|of\s+them)\b|\bevery\s+\d+(?:\.\d+)?\s*(?:seconds?|secs?|s)\b"
     r"|每(?:一|1)?张|每个(?:画面|照片)|每幅|(?<![\d.])1张(?:照片|图片|图)?|照片每张|每张照片"
 )
-_SWAP_WORDS = r"\b(?:swap|switch|exchange)\b|交换|互换|调换"
+_SWAP_WORDS = r"\b(?:swap|switch|exchange)\b|交换|互换|调换|对调|换"
 _REMOVE = (
     r"remove|delete|drop|lose|ditch|kill|cut|skip|take\s+out|take\s+away|get\s+rid\s+of"
-    r"|turn\s+off|stop|scrap|leave\s+out"
+    r"|turn\s+off|switch\s+off|shut\s+off|stop|scrap|leave\s+out"
 )
 _DUR_PREFIXES = ("", "e", "t", "u", "y", "z")
 
@@ -114,7 +114,8 @@ def _duration_ms(match: re.Match[str]) -> int:
 def _first(match: re.Match[str], *names: str) -> str:
     """The text of the first of the named groups that took part in ``match``: the groups one
     pattern's alternatives capture the same thing in ("a" in English, "b" in Chinese...)."""
-    return next(match.group(name) for name in names if match.group(name))
+    groups = match.groupdict()
+    return next(groups[name] for name in names if groups.get(name))
 
 
 def _ref_number(text: str) -> int:
@@ -235,7 +236,10 @@ def parse(
     return Reading(found, missed + _not_understood(parser, found))
 
 
-_UNDO = r"\bundo\b|\brevert\b|\bgo back\b|撤销|撤回|回退|返回上一步|恢复上一步"
+_UNDO = (
+    r"\bundo\b|\brevert\b|\bgo back\b|\bcancel\s+(?:that|it|the\s+last\s+(?:change|edit))\b"
+    r"|\bscratch\s+that\b|\bnever\s?mind\b|撤销|撤回|回退|返回上一步|恢复上一步|取消上一步|不要刚才的"
+)
 
 
 def _resolve(found: list[ops.Op]) -> list[ops.Op]:
@@ -338,6 +342,15 @@ def restore_quotes(text: str, quotes: list[str]) -> str:
     return PLACEHOLDER.sub(lambda m: f"“{quotes[int(m.group(1))]}”", text)
 
 
+# Words that make a clause an instruction: a clause without one, next to understood ones, is
+# taken for context ("I have some photos from my trip, can you make a video?").
+_ACTION = (
+    r"\b(?:make|add|put|change|remove|delete|use|set|turn|give|show|want|need|can|could|would"
+    r"|please|let'?s|move|swap|switch|drop|cut|get|try|do|apply|include|replace|insert|create"
+    r"|should|must|no|without|more|less)\b|加|改|换|删|去|放|做|用|要|让|把|调|设|能|请|帮|不"
+)
+
+
 def _not_understood(p: _Parser, found: list[ops.Op]) -> list[Missed]:
     """Clauses of the message in which nothing was understood (fillers aside)."""
     missed = []
@@ -345,6 +358,8 @@ def _not_understood(p: _Parser, found: list[ops.Op]) -> list[Missed]:
         if p.is_used(start, end):
             continue
         words = p.text[start:end].strip(" ,.;!?。，！？；、")
+        if found and not re.search(_ACTION, words):
+            continue  # "I have some photos from my trip": context, not an instruction
         if words and not re.fullmatch(_FILLER, words):
             missed.append(Missed("unknown", restore_quotes(words, p.quotes)))
     return missed
@@ -353,14 +368,14 @@ def _not_understood(p: _Parser, found: list[ops.Op]) -> list[Missed]:
 def _parse_photo_ops(p: _Parser) -> None:
     """Swap, move, remove, replace, reverse."""
     swap = (
-        r"\b(?:swap|switch|exchange)\s+(?:photos?|images?|pictures?|slides?)"
-        r"\s+(\d+)\s+(?:and|with)\s+(\d+)"
+        r"\b(?:swap|switch|exchange)\s+(?:photos?\s+|images?\s+|pictures?\s+|slides?\s+)?"
+        r"(?:number\s+)?(\d+)\s+(?:and|with)\s+(?:number\s+)?(\d+)\b"
     )
     for m in p.find(swap, _SWAP_WORDS):
         p.add(m, ops.Swap(photos=(int(m.group(1)), int(m.group(2)))))
     swap_refs = (
         rf"(?:\b(?:swap|switch|exchange)|交换|互换|调换)\s*(?P<a>{_REF})\s*(?:and|with|和|与|跟)\s*(?P<b>{_REF})"
-        rf"|(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:交换|互换|调换)"
+        rf"|把?\s*(?P<c>{_REF})\s*(?:和|与|跟)\s*(?P<d>{_REF})\s*(?:的位置)?\s*(?:交换|互换|调换|对调|换一下|换个位置|换位置|换)"
     )
     ends = (
         rf"\b(?:swap|switch|exchange)\s+the\s+(?P<a>{_ORD})(?:\s+(?:photo|picture|image|one))?"
@@ -382,6 +397,13 @@ def _parse_photo_ops(p: _Parser) -> None:
     for m in p.find(removes, _REMOVE):
         p.add(m, ops.Remove(photo=int(m.group(1))))
         p.add(m, ops.Remove(photo=int(m.group(2))))
+    pair = (
+        rf"\b(?:{_REMOVE})\s+(?:the\s+)?(?P<a>{_ORD})\s*(?:and|&|,)\s*(?:the\s+)?(?P<b>{_ORD})"
+        r"\s+(?:photos|pictures|images|pics|slides|ones)\b"
+    )
+    for m in p.find(pair, _REMOVE):
+        p.add(m, ops.Remove(photo=_ref_number(m.group("a"))))
+        p.add(m, ops.Remove(photo=_ref_number(m.group("b"))))
     remove = (
         rf"\b(?:{_REMOVE})\s+(?P<a>{_REF})"
         rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<b>{_REF})"
@@ -437,12 +459,16 @@ def _parse_choice(p: _Parser) -> None:
         p.add(m, ops.AddPhotos())
 
 
+_SAME_AS = {"begin": "start", "open": "start", "finish": "end", "close": "end"}
+
+
 def _parse_moves(p: _Parser) -> None:
     """ "move photo 3 to the start", "put photo 1 last", "把第3张移到第一"."""
     move = (
         rf"\b(?:move|put|place)\s+(?P<a>{_REF})\s+(?P<to>(?:to\s+|at\s+|in\s+)?(?:the\s+)?(?:very\s+)?"
         rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{_REF})"
         rf"|\bmake\s+(?P<b>{_REF})\s+(?:the\s+)?(?P<to2>first|last)\b"
+        rf"|\b(?P<to5>start|begin|open|end|finish|close)\s+(?:it\s+|the\s+video\s+)?with\s+(?P<e>{_REF})"
         rf"|把?\s*(?P<c>{_REF})\s*(?:移|挪|放|调|换)(?:到|至|在)\s*(?P<to3>最前面?|开头|最后面?|结尾|末尾"
         rf"|{_REF}\s*(?:前面|后面|之前|之后)|第\d+(?:张|个|位)?)"
     )
@@ -451,9 +477,11 @@ def _parse_moves(p: _Parser) -> None:
             rf"|(?:\band\s+)(?P<d>{_REF})\s+"
             r"(?P<to4>first|last|at\s+the\s+(?:end|start|beginning))\b"
         )
-    for m in p.find(move, r"\b(?:move|put|place|make)\b|移|挪|放|调|换"):
-        ref = _first(m, "a", "b", "c", "d")
-        where = _first(m, "to", "to2", "to3", "to4")
+    verbs = r"\b(?:move|put|place|make|start|begin|open|end|finish|close)\b|移|挪|放|调|换"
+    for m in p.find(move, verbs):
+        ref = _first(m, "a", "b", "c", "d", "e")
+        where = _first(m, "to", "to2", "to3", "to4", "to5")
+        where = _SAME_AS.get(where, where)
         photo = _ref_number(ref)
         target = re.search(
             rf"(before|after|前|后)\D*?(?P<r>{_REF})|(?P<r2>{_REF})\s*(前|后)", where
@@ -617,6 +645,18 @@ def _parse_scoped(p: _Parser) -> None:
             if duration is not None:
                 p.take(*duration.span())
                 p.add(duration, ops.SetPhotoLength(seconds=_duration_ms(duration) / 1000))
+                continue
+            longer = _compiled(r"\b(?:longer|slower)\b|久一?点|长一?点|慢一?点").search(
+                p.text, start, end
+            )
+            shorter = _compiled(r"\b(?:shorter|quicker|faster)\b|短一?点|快一?点").search(
+                p.text, start, end
+            )
+            for found, factor in ((longer, SLOWER), (shorter, FASTER)):
+                if found and not p.is_used(*found.span()):
+                    p.take(*found.span())
+                    p.add(found, ops.ScaleSpeed(factor=factor))
+                    break
             continue
         style = next(
             (m for m in _compiled(_STYLES).finditer(p.text, start, end)
@@ -700,7 +740,7 @@ def _parse_transition_kinds(p: _Parser) -> None:
     """ "no transitions", "wipes", "淡入淡出": a kind without a length."""
     no_transition = (
         rf"\b(?:no|without|{_REMOVE})\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:transitions?|crossfades?|fades?|dissolves?)\b"
-        r"|\bhard\s+cuts?\b|\bjust\s+cuts\b|\bstraight\s+cuts\b"
+        r"|\bhard\s+cuts?\b|\bjust\s+(?:a\s+)?cuts?\b|\bstraight\s+cuts?\b"
         r"|无转场|(?:不要|去掉|取消|删掉|删除|关掉)(?:所有的?)?转场(?:效果)?|硬切|直切"
     )
     for m in p.find(no_transition):
@@ -731,15 +771,17 @@ def _parse_music(p: _Parser) -> None:
     volume = (
         rf"(?:\bvolume\b|{_MUSIC}|音量)\D{{0,25}}?(?P<n>{_NUM})\s*%"
         rf"|(?P<n2>{_NUM})\s*%\s*(?:volume|音量)"
+        rf"|(?:\bvolume|音量)\s*(?:to|at|of|=|调到|设为|改成|改为|调成)?\s*(?P<n3>\d{{1,3}})(?![\d.%])"
     )
-    for m in p.find(volume, "%"):
-        p.add(m, ops.MusicVolume(percent=float(_first(m, "n", "n2"))))
+    for m in p.find(volume, r"%|volume|音量"):
+        p.add(m, ops.MusicVolume(percent=float(_first(m, "n", "n2", "n3"))))
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
         r"|\btoo\s+loud\b|\btoo\s+noisy\b|太吵|太响|太大声"
         r"|小声|轻一点|轻点|调低|降低音量|(?:音量|音乐|声音|音乐声音?)(?:小|低|轻)一?点)"
         r"|\blouder\b|\braise\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?up\b"
-        r"|\btoo\s+(?:quiet|soft)\b|\bcan'?t\s+hear\b|太小声|听不见|听不清"
+        r"|\btoo\s+(?:quiet|soft)\b|\bcan'?t\s+hear\b|\bmake\s+it\s+loud\b|太小声|听不见|听不清"
+        r"|(?:声音|音乐声音?)(?:大|高|响)一?点"
         r"|大声|响一点|调高|提高音量|音量大一?点|音乐大一?点"
     )
     for m in p.find(step):
@@ -783,6 +825,13 @@ def _parse_removals(p: _Parser) -> None:
     for m in p.find(pattern):
         for name in (_first(m, "a", "c"), _first(m, "b", "d")):
             p.add(m, _THINGS[name])
+    all_text = (
+        rf"\b(?:{_REMOVE})\s+(?:all\s+)?(?:the\s+)?(?:text|texts|words|writing|titles?\s+and\s+captions)\b"
+        r"|(?:去掉|删除|删掉|不要)(?:所有的?)?(?:文字|字)"
+    )
+    for m in p.find(all_text):
+        p.add(m, ops.RemoveTitle())
+        p.add(m, ops.RemoveCaptions())
 
 
 def _parse_text(p: _Parser) -> None:
@@ -803,11 +852,13 @@ def _parse_text(p: _Parser) -> None:
         rf"|\b(?:caption|label)\s+(?P<b>{_REF})\s*(?:with|as|:)?\s*(?P<q2>⟦\d+⟧)"
         rf"|\b(?:add|put|write)\s+(?P<q3>⟦\d+⟧)\s+(?:as\s+a\s+caption\s+)?(?:on|to|over|under)\s+(?P<c>{_REF})(?:\s+as\s+(?:a\s+|the\s+)?caption)?"
         rf"|(?:给|在|为)?\s*(?P<d>{_REF})\s*上?\s*(?:加上?|添加|配上?)?\s*(?:字幕|说明|文字|配文)\s*(?:为|是|:)?\s*(?P<q4>⟦\d+⟧)"
-        rf"|(?:字幕|说明|配文)\s*(?P<q5>⟦\d+⟧)\s*(?:放在|加到|加在|给)\s*(?P<e>{_REF})"
+        rf"|(?:字幕|说明|配文)\s*(?P<q5>⟦\d+⟧)\s*(?:放在|加到|加在|给|在)\s*(?P<e>{_REF})"
+        rf"|\bcaption\s+(?:to|on|for|under)\s+(?P<f>{_REF})\s*(?:saying|that\s+says|reading|that\s+reads"
+        rf"|with\s+the\s+text|with|:)?\s*(?P<q6>⟦\d+⟧)"
     )
     for m in p.find(caption, "⟦"):
-        quote = _first(m, "q", "q2", "q3", "q4", "q5")
-        ref = _first(m, "a", "b", "c", "d", "e")
+        quote = _first(m, "q", "q2", "q3", "q4", "q5", "q6")
+        ref = _first(m, "a", "b", "c", "d", "e", "f")
         pos = p.position_after(m)
         p.add(m, ops.AddCaption(text=p.quote(quote), photo=_ref_number(ref), pos=pos))
     title = (
@@ -835,12 +886,14 @@ def _parse_text(p: _Parser) -> None:
         p.add(m, ops.TextPosition(target=target, pos=pos))
     pos_alone = (
         rf"(?:放在|放到|放|移到|挪到|移至)\s*(?P<zpos>{_POS})"
+        r"|\b(?:and\s+)?(?P<pos2>centered|centred|at\s+the\s+top|at\s+the\s+bottom|in\s+the\s+middle)\b"
         rf"|\b(?:put|move|place)\s+(?:it|them)\s+(?:at\s+|in\s+|on\s+|to\s+)?(?:the\s+)?(?P<pos>{_POS})"
     )
     target = "title" if re.search(r"title|标题", p.text) else "captions"
     if re.search(r"title|标题|caption|字幕", p.text):
         for m in p.find(pos_alone):
-            pos = POSITION_WORDS[_first(m, "pos", "zpos")]
+            said = _first(m, "pos", "zpos", "pos2").replace("centred", "centre")
+            pos = POSITION_WORDS.get(said, "center")
             p.add(m, ops.TextPosition(target=target, pos=pos))
     for m in p.find(
         r"\b(?:add|put|want)\s+(?:a\s+|an\s+|the\s+)?title\b|加(?:个|一个)?标题|添加标题"
@@ -872,6 +925,12 @@ def _parse_frame(p: _Parser) -> None:
             else int(m.group(1))
         )
         p.add(m, ops.SetResolution(p=p_value))
+    relative = (
+        r"(?P<up>\b(?:higher|better|max(?:imum)?|best|sharper)\s+(?:resolution|quality)\b|提高分辨率|更清晰|最高画质)"
+        r"|\b(?:lower|smaller|reduce\s+the)\s+(?:resolution|quality|file\s+size)\b|降低分辨率|文件小一点"
+    )
+    for m in p.find(relative, r"resolution|quality|size|分辨率|清晰|画质|文件"):
+        p.add(m, ops.SetResolution(p=1080 if m.group("up") else 720))
     fps = (
         rf"(?P<n>{_NUM})\s*(?:fps|frames?\s*(?:per|a|/)\s*s(?:ec(?:ond)?)?|帧(?:每秒|/秒)?)"
         rf"|每秒\s*(?P<n2>{_NUM})\s*帧|frame\s*rate\s*(?:of|to|at)?\s*(?P<n3>{_NUM})"
@@ -927,7 +986,8 @@ def _parse_pace(p: _Parser) -> None:
         r"|\bsnappier\b|\bpick\s+up\s+the\s+pace\b|快一点|快一些|快点|加快|节奏快|加速)"
         r"|(?P<slow>\bslower\b|\bslow\s+(?:it|things|everything|the\s+\w+)?\s*down\b"
         r"|\btoo\s+fast\b|慢一点|慢一些|慢点|放慢|节奏慢|减速)"
-        r"|(?P<short>\bshorter\b|短一点|短一些|缩短)|(?P<long>\blonger\b|长一点|长一些|加长|延长)"
+        r"|(?P<short>\bshorter\b|\btoo\s+long\b|短一点|短一些|缩短|太长)"
+        r"|(?P<long>\blonger\b|\btoo\s+short\b|长一点|长一些|加长|延长|太短)"
     )
     for m in p.find(pace):
         if m.group("fast") or m.group("slow"):
@@ -943,7 +1003,8 @@ def _parse_whole(p: _Parser) -> None:
     ):
         p.add(m, ops.Export())
     for m in p.find(
-        r"\bstart\s+over\b|\brebuild\b|\bfrom\s+scratch\b|\bredo\s+(?:it|the\s+video)\b|重新做|重做|重新制作|重新生成"
+        r"\bstart\s+(?:over|again)\b|\brebuild\b|\bfrom\s+scratch\b|\bredo\s+(?:it|the\s+video)\b"
+        r"|重新做|重做|重新制作|重新生成|重新来|重来|从头来|从头再来"
     ):
         p.add(m, ops.Build(rebuild=True))
     count = (

@@ -149,7 +149,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (
         "all",
         r"status|summary|summari[sz]e|describe|overview|what\s+(?:do\s+)?(?:we|i)\s+have|"
-        r"what\s+does\s+it\s+look|what's\s+in\s+it|状态|概况|总结|现在怎么样|什么样",
+        r"what\s+does\s+it\s+look|what(?:'s|\s+is)\s+in\b|状态|概况|总结|现在怎么样|什么样",
     ),
 )
 

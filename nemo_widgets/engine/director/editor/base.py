@@ -183,8 +183,10 @@ class Editor:
         )
 
     def describe_photo(self, seg_id: str) -> str:
+        """ "photo 2 (beach.jpg)", numbered as when the message was sent (as the person did)."""
         index = self.position_of(seg_id)
-        return photo_word(index + 1, self.visuals[index].get("name", "?"), self.zh)
+        number = self.numbering.index(seg_id) + 1 if seg_id in self.numbering else index + 1
+        return photo_word(number, self.visuals[index].get("name", "?"), self.zh)
 
     def rearrange(self, order: list[dict[str, Any]]) -> None:
         """Put the visual segments in ``order``; transitions stay with their place in the
