@@ -68,16 +68,16 @@ def name_photos(text: str, photo_names: Sequence[str]) -> str:
         return f"photo {number}" if number else match.group()
 
     text = re.sub(rf"\b(?:the\s+)?(?P<w>[a-z]{{3,30}})\s+{_NOUN}\b", by_word, text)
-    # "start with the dog": "the" and a word that names one photo
-    text = re.sub(
-        r"\bthe\s+(?P<w>[a-z]{3,30})\b(?!\s*(?:music|song|title|caption|transition|video))",
-        by_word,
-        text,
-    )
     # "the photo with the dog", "the picture of the beach"
     text = re.sub(
         rf"\b(?:the\s+)?{_NOUN}\s+(?:of|with)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"
         rf"(?P<w>[a-z]{{3,30}})\b",
+        by_word,
+        text,
+    )
+    # "start with the dog": "the" and a word that names one photo
+    text = re.sub(
+        r"\bthe\s+(?P<w>[a-z]{3,30})\b(?!\s*(?:music|song|title|caption|transition|video))",
         by_word,
         text,
     )

@@ -596,8 +596,12 @@ _TR_NOUN = (
     r"\b(?:transitions?|crossfades?|cross-fades?|fades?|dissolves?|wipes?|(?:hard|jump)\s+cuts?)\b"
     r"|转场|过渡|淡入淡出|交叉淡化|叠化"
 )
-_SLOWER = r"\b(?:longer|slower|softer|gentler)\b|too\s+(?:fast|quick|short|abrupt)|长|慢"
-_FASTER = r"\b(?:shorter|quicker|faster|snappier|crisper)\b|too\s+(?:slow|long)|短|快"
+_SLOWER = (
+    r"\b(?:longer|slower|softer|gentler)\b|too\s+(?:fast|quick|short|abrupt)|太快|太短|太急|长|慢"
+)
+_FASTER = (
+    r"\b(?:shorter|quicker|faster|snappier|crisper)\b|too\s+(?:slow|long)|太慢|太长|太拖|短|快"
+)
 # A length said of the whole video ("a 15-second video"), never of a transition or a photo.
 _WHOLE_AFTER = re.compile(
     r"\s*(?:long\s+|in\s+total\s+)?(?:[a-z0-9:]{1,12}\s+){0,2}?"
