@@ -22,12 +22,10 @@ def _wordset(words: str) -> frozenset[str]:
 # File-name words that name no photo: camera prefixes, extensions, and the words the director
 # reads as instructions ("the first photo" is never first.jpg).
 _GENERIC = _wordset(
-    (
-        "img image dsc dscn pxl photo pic picture screenshot copy edited final edit jpg jpeg png "
-        "heic mov mp4 whatsapp vid video file untitled new first second third fourth fifth last "
-        "next start end beginning music song title caption square vertical portrait landscape "
-        "transition fade wipe slide zoom pan one two three"
-    )
+    "img image dsc dscn pxl photo pic picture screenshot copy edited final edit jpg jpeg png "
+    "heic mov mp4 whatsapp vid video file untitled new first second third fourth fifth last "
+    "next start end beginning music song title caption square vertical portrait landscape "
+    "transition fade wipe slide zoom pan one two three"
 )
 _NOUN = r"(?:photos?|pictures?|pics?|images?|shots?|ones?|slides?|clips?)"
 _ZH_NOUN = r"(?:的)?(?:那|这)?(?:一)?(?:张|个)(?:照片|图片|图|相片)?|的?(?:照片|图片|相片|图)"
