@@ -157,3 +157,21 @@ def test_replies_never_show_an_internal_name():
     for message in ("make it 12 seconds", "多长？", "hi", "add confetti", "blah", "撤销", "undo"):
         for draft in ({}, built()):
             assert not internal.search(direct(message, draft, UPLOADS).reply), message
+
+
+def test_any_requests_of_the_corpus_said_together_give_a_valid_draft():
+    import random
+
+    from tests.engine.director_corpus import load
+
+    says = [row.say for row in load()]
+    rng = random.Random(11)
+    base = direct("a 15 second video with music, title 'A', caption 'b' on photo 2", {}, UPLOADS)
+    for _ in range(300):
+        separator = rng.choice([", ", " and ", "，", " then ", ". "])
+        message = separator.join(rng.choice(says) for _ in range(rng.choice([2, 3])))
+        draft = rng.choice([{}, base.draft])
+        edit = direct(message, draft, [*UPLOADS, *MORE], previous=base.draft)
+        assert edit.reply.strip()
+        if edit.draft is not None:
+            schema.validate(edit.draft)
