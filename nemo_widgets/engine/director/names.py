@@ -81,7 +81,7 @@ def name_photos(text: str, photo_names: Sequence[str]) -> str:
             return match.group()  # "replace photo 2 with beach.jpg": the new photo
         return f"photo {number}"
 
-    text = re.sub(r"[\w\-][\w.\-]{0,80}\.[a-z0-9]{2,4}\b", file, text)
+    text = re.sub(r"(?<![a-z0-9_.\-])[a-z0-9_\-][a-z0-9_.\-]{0,80}\.[a-z0-9]{2,4}\b", file, text)
 
     def by_word_zh(match: re.Match[str]) -> str:
         number = words.get(match.group("w"))

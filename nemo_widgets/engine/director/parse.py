@@ -70,7 +70,7 @@ _REF = (
     r"|第\d+(?:张|个)(?:照片|图片|图|视频|片段)?|最后(?:一|1)(?:张|个)(?:照片|图片|图)?)"
 )
 # File names: a bounded run of name characters (linear: no nested quantifiers) and an extension.
-_NAME = r"(?<![\w.\-])[\w\-][\w.\-]{0,80}"
+_NAME = r"(?<![a-z0-9_.\-])[a-z0-9_\-][a-z0-9_.\-]{0,80}"
 _FILE = _NAME + r"\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|avif|mp4|mov|webm|m4v|mkv)\b"
 _AUDIO_FILE = _NAME + r"\.(?:mp3|wav|m4a|aac|ogg|flac|opus)\b"
 _POS = _words(POSITION_WORDS)
@@ -261,6 +261,17 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
         chosen = ops.SetAspect(aspect=explicit[-1].aspect, platform=platform)
         found = [op for op in found if not isinstance(op, ops.SetAspect)] + [chosen]
         found.sort(key=lambda op: op.RANK)
+    transitions = [op for op in found if isinstance(op, ops.SetTransition)]
+    if len(transitions) > 1:  # "闪黑转场，1秒": the kind from one clause, the length from another
+        kind = next((op.type for op in reversed(transitions) if op.type), None)
+        seconds = next((op.seconds for op in reversed(transitions) if op.seconds is not None), None)
+        factor = next((op.factor for op in reversed(transitions) if op.factor is not None), None)
+        merged = ops.SetTransition(type=kind, seconds=seconds, factor=None if seconds else factor)
+        found = [
+            merged if op is transitions[-1] else op
+            for op in found
+            if not any(op is earlier for earlier in transitions[:-1])
+        ]
     kept: list[ops.Op] = []
     build: ops.Build | None = None
     for op in found:
@@ -292,6 +303,8 @@ _UNSUPPORTED = (
     r"|\bheart\s+shapes?\b|\bframes?\s+around\b|\bborders?\b|\bwatermark\w{0,2}|\blogo\b"
     r"|\bcolou?r\s+grad\w{0,4}|\bbeats?\b|\bbeat\s+sync\w{0,3}|\bkaraoke\b|\blyrics\b"
     r"|\bsound\s+effects?\b|\beffects?\b|\banimations?\b"
+    r"|\b(?:bigger|larger|smaller|bold|italic)\s+(?:text|font|letters|title|captions?)\b|\bfonts?\b"
+    r"|字体|字大一点|字小一点|大字"
     r"|滤镜|贴纸|特效|表情|彩带|烟花|雪花|复古|黑白|模糊|水印|边框|卡点|踩点|歌词|音效|动画|3d"
 )
 
@@ -412,6 +425,12 @@ def _parse_photo_ops(p: _Parser) -> None:
     for m in p.find(remove):
         ref = _first(m, "a", "b", "c")
         p.add(m, ops.Remove(photo=_ref_number(ref)))
+    it = (
+        rf"(?P<ref>{_REF})\b.{{0,80}}?\b(?:remove|delete|drop|lose|ditch|get\s+rid\s+of|take\s+out)"
+        r"\s+(?:it|that\s+one|that)\b(?!\s*(?:down|to|short|in|by))"
+    )
+    for m in p.find(it, _REMOVE):
+        p.add(m, ops.Remove(photo=_ref_number(m.group("ref"))))
     _parse_replace(p)
     reverse = (
         r"\breverse(?:\s+the)?(?:\s+order)?\b|\bbackwards\b"
@@ -469,6 +488,8 @@ def _parse_moves(p: _Parser) -> None:
         rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{_REF})"
         rf"|\bmake\s+(?P<b>{_REF})\s+(?:the\s+)?(?P<to2>first|last)\b"
         rf"|\b(?P<to5>start|begin|open|end|finish|close)\s+(?:it\s+|the\s+video\s+)?with\s+(?P<e>{_REF})"
+        rf"|(?P<f>{_REF})\s+(?:should\s+|must\s+|needs?\s+to\s+|has\s+to\s+)?(?:come|go|be|appear)\s+"
+        r"(?P<to6>first|last|at\s+the\s+(?:end|start|beginning))\b"
         rf"|把?\s*(?P<c>{_REF})\s*(?:移|挪|放|调|换)(?:到|至|在)\s*(?P<to3>最前面?|开头|最后面?|结尾|末尾"
         rf"|{_REF}\s*(?:前面|后面|之前|之后)|第\d+(?:张|个|位)?)"
     )
@@ -477,10 +498,12 @@ def _parse_moves(p: _Parser) -> None:
             rf"|(?:\band\s+)(?P<d>{_REF})\s+"
             r"(?P<to4>first|last|at\s+the\s+(?:end|start|beginning))\b"
         )
-    verbs = r"\b(?:move|put|place|make|start|begin|open|end|finish|close)\b|移|挪|放|调|换"
+    verbs = (
+        r"\b(?:move|put|place|make|start|begin|open|end|finish|close|come|go|be)\b|移|挪|放|调|换"
+    )
     for m in p.find(move, verbs):
-        ref = _first(m, "a", "b", "c", "d", "e")
-        where = _first(m, "to", "to2", "to3", "to4", "to5")
+        ref = _first(m, "a", "b", "c", "d", "e", "f")
+        where = _first(m, "to", "to2", "to3", "to4", "to5", "to6")
         where = _SAME_AS.get(where, where)
         photo = _ref_number(ref)
         target = re.search(
@@ -608,6 +631,11 @@ _WHOLE_AFTER = re.compile(
     r"(?:video|slideshow|slide\s+show|movie|clip|reel|montage|film)\b"
     r"|\s*(?:的)?(?:视频|幻灯片|短片)|\s*(?:in\s+total|total|overall)\b"
 )
+# A clause that is only a length ("转场用淡入淡出，1秒"): it belongs to the clause before.
+_BARE_LENGTH = re.compile(
+    r"(?:about\s+|around\s+|maybe\s+|like\s+)?\d+(?:\.\d+)?\s*(?:seconds?|secs?|s|秒(?:钟)?)"
+    r"(?:\s*(?:each|long|就行|就好|吧|左右|即可))?"
+)
 _PRONOUN = r"\b(?:them|they|those|these)\b|它们"
 
 
@@ -621,12 +649,14 @@ def _parse_scoped(p: _Parser) -> None:
         clause = p.text[start:end]
         target, inherited = None, False
         if re.search(_TR_NOUN, clause) and not re.search(
-            r"fade[- ]?(?:it\s+|them\s+)?out|淡出|music|song|音乐", clause
+            r"fade[- ]?(?:it\s+|them\s+)?out|(?<!淡入)淡出|music|song|音乐", clause
         ):
             target = "transitions"
         elif re.search(_PER_PHOTO, clause):
             target = "photo"
-        elif previous_target and re.search(_PRONOUN, clause):
+        elif previous_target and (
+            re.search(_PRONOUN, clause) or _BARE_LENGTH.fullmatch(clause.strip())
+        ):
             target, inherited = previous_target, True
         previous_target = target
         if target is None:
@@ -844,6 +874,7 @@ def _parse_text(p: _Parser) -> None:
     for m in p.find(
         rf"\b(?:no|without|{_REMOVE})\s+(?:the\s+)?(?:opening\s+)?title\b"
         r"|(?:删除|删掉|去掉|移除|不要|取消)\s*(?:片头)?标题"
+        r"|把?\s*(?:片头)?标题\s*(?:去掉|删掉|删除|删了|拿掉|取消|不要了?)"
     ):
         p.add(m, ops.RemoveTitle())
     for m in p.find(
@@ -869,7 +900,7 @@ def _parse_text(p: _Parser) -> None:
         r"\b(?:title|titled|heading|call\s+it|called|named)\s*(?::|is|as|to|=|of)?\s*(?P<q>⟦\d+⟧)"
         r"|\b(?:title|heading)\b(?P<mid>[^⟦.;!?]{1,60}?)(?P<q5>⟦\d+⟧)"
         r"|(?P<q2>⟦\d+⟧)\s+as\s+(?:the\s+)?title"
-        r"|(?:标题|片头|题目|名字|名称)\s*(?:为|是|叫|改成|改为|设为|设成|用|:)?\s*(?P<q3>⟦\d+⟧)"
+        r"|(?:标题|片头|题目|名字|名称)\s*(?:为|是|叫做|叫|写上|写成|写着|写|改成|改为|设为|设成|用|:)?\s*(?P<q3>⟦\d+⟧)"
         r"|(?P<q4>⟦\d+⟧)\s*(?:作为|当)\s*标题"
     )
     for m in p.find(title, "⟦"):
@@ -879,6 +910,16 @@ def _parse_text(p: _Parser) -> None:
         lasting = p.find_after(m, rf"\bfor\s+{_DUR}")
         seconds = _duration_ms(lasting) / 1000 if lasting else None
         p.add(m, ops.SetTitle(text=p.quote(quote), pos=pos, seconds=seconds))
+    updown = (
+        r"\b(?:move|put|shift|push)\s+(?:the\s+)?(?P<what>title|captions?)\s+(?P<way>up|down|higher|lower)\b"
+        r"|(?P<what2>标题|字幕)\s*(?:往|向)?(?P<way2>上|下)\s*(?:移|挪|放)"
+    )
+    for m in p.find(updown, r"title|caption|标题|字幕"):
+        what = _first(m, "what", "what2")
+        way = _first(m, "way", "way2")
+        pos = "top" if way in ("up", "higher", "上") else "bottom"
+        target = "title" if what in ("title", "标题") else "captions"
+        p.add(m, ops.TextPosition(target=target, pos=pos))
     placed = (
         rf"\b(?:move|put|place)?\s*(?:the\s+)?(?P<what>title|captions?)\s+(?:to|at|in|on)?\s*(?:the\s+)?(?P<pos>{_POS})"
         rf"|(?P<what2>标题|字幕)\s*(?:放|移|挪)?\s*(?:到|在)?\s*(?P<pos2>{_POS})"
@@ -1018,8 +1059,8 @@ def _parse_whole(p: _Parser) -> None:
     for m in p.find(count):
         p.add(m, ops.Build(count=int(m.group(1) or m.group(2))))
     build = (
-        r"\b(?:video|slideshow|slide\s+show|movie|film|reel|montage|clip)\b"
-        r"|视频|幻灯片|相册|短片|影片|做成|制作"
+        r"\b(?:video|slideshow|slide\s+show|movie|film|reel|montage|clip|vlog|compilation|recap)\b"
+        r"|视频|幻灯片|相册|短片|影片|做成|制作|vlog|剪(?:1个|个)?(?:片|辑)?|拼成|合成"
     )
     for m in p.find(build):
         p.add(m, ops.Build())

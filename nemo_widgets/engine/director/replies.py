@@ -136,7 +136,10 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ),
     ("count", r"how\s+many|number\s+of|几张|多少张|多少个|几个"),
     ("title", r"title|标题|片名"),
-    ("order", r"which\s+(?:photo|picture|image|one)|order|first|last|顺序|第一张|最后一张|哪张"),
+    (
+        "order",
+        r"which\s+(?:photo|picture|image|one)|order|first|last|顺序|第1张|最后1张|哪张|哪1张",
+    ),
     (
         "size",
         r"size|shape|aspect|resolution|ratio|format|dimensions|vertical|portrait|landscape|square"
@@ -144,7 +147,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ),
     ("transitions", r"transition|转场|过渡"),
     ("music", r"music|song|soundtrack|audio|音乐|歌|配乐"),
-    ("fps", r"fps|frame\s*rate|帧率"),
+    ("fps", r"fps|frame\s*rate|帧"),
     ("captions", r"captions?|subtitles?|字幕"),
     (
         "all",
