@@ -472,6 +472,8 @@ def _parse_choice(p: _Parser) -> None:
         r"\s*(?:new\s+)?(?:photos|pictures|images|pics|uploads|ones|files)\b"
         r"|\badd\s+(?:them|those|these)(?:\s+(?:too|as\s+well|in))?\b|\badd\s+the\s+rest\b"
         r"|(?:加上|加入|添加|用上|把)?新(?:上传的)?(?:照片|图片)(?:也)?(?:加进去|加上|加入|放进去)"
+        r"|(?:加上|加入|添加|用上|放进|补上)\s*(?:新(?:上传的?)?|刚(?:才)?上传的|其他的?|剩下的|其余的?)"
+        r"(?:照片|图片)"
         r"|(?:用上|加上|加入|用)所有(?:的)?(?:照片|图片)|(?:全部|所有)(?:照片|图片)都用上"
     )
     for m in p.find(more, r"\badd\b|\binclude\b|\buse\b|\bput\b|\bbring\b|\bappend\b|新|所有|全部"):
