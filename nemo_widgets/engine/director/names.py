@@ -27,11 +27,11 @@ _GENERIC = _wordset(
     "next start end beginning music song title caption square vertical portrait landscape "
     "transition fade wipe slide zoom pan one two three"
 )
-_NOUN = r"(?:photos?|pictures?|pics?|images?|shots?|ones?|slides?|clips?)"
+PHOTO_NOUN = r"(?:photos?|pictures?|pics?|images?|shots?|ones?|slides?|clips?)"
 _ZH_NOUN = r"(?:的)?(?:那|这)?(?:一)?(?:张|个)(?:照片|图片|图|相片)?|的?(?:照片|图片|相片|图)"
 
 
-def _words(name: str) -> set[str]:
+def alternation(name: str) -> set[str]:
     stem = name.rsplit(".", 1)[0]
     stem = re.sub(r"([a-z])([A-Z])", r"\1 \2", stem).lower()
     return {w for w in re.split(r"[^a-z]+", stem) if len(w) >= 3 and w not in _GENERIC}
@@ -41,7 +41,7 @@ def _unique_words(photo_names: Sequence[str]) -> dict[str, int]:
     """Word -> 1-based photo number, for words that name exactly one photo."""
     owners: dict[str, set[int]] = {}
     for number, name in enumerate(photo_names, 1):
-        for word in _words(name):
+        for word in alternation(name):
             owners.setdefault(word, set()).add(number)
             if word.endswith("s"):
                 owners.setdefault(word[:-1], set()).add(number)
@@ -59,10 +59,10 @@ def name_photos(text: str, photo_names: Sequence[str]) -> str:
         number = words.get(match.group("w"))
         return f"photo {number}" if number else match.group()
 
-    text = re.sub(rf"\b(?:the\s+)?(?P<w>[a-z]{{3,30}})\s+{_NOUN}\b", by_word, text)
+    text = re.sub(rf"\b(?:the\s+)?(?P<w>[a-z]{{3,30}})\s+{PHOTO_NOUN}\b", by_word, text)
     # "the photo with the dog", "the picture of the beach"
     text = re.sub(
-        rf"\b(?:the\s+)?{_NOUN}\s+(?:of|with)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"
+        rf"\b(?:the\s+)?{PHOTO_NOUN}\s+(?:of|with)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"
         rf"(?P<w>[a-z]{{3,30}})\b",
         by_word,
         text,
