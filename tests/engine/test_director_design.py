@@ -175,3 +175,12 @@ def test_any_requests_of_the_corpus_said_together_give_a_valid_draft():
         assert edit.reply.strip()
         if edit.draft is not None:
             schema.validate(edit.draft)
+
+
+def test_a_long_message_is_read_like_a_short_one():
+    chatter = "We went to the coast last summer and it was lovely, the kids loved it. " * 30
+    message = f"Make it 12 seconds. {chatter} Oh, and put the sunset photo first. {chatter}"
+    assert 3000 < len(message) < 5000
+    edit = direct(message, built(), UPLOADS)
+    assert edit.draft["d"] == 12_000
+    assert schema.segments(edit.draft, 0)[0]["name"] == "sunset.jpg"
