@@ -15,6 +15,8 @@ from .base import DEFAULT_TRANSITION, Editor, count_en, count_zh, handles, visua
 @handles(ops.Build)
 def build(ed: Editor, op: ops.Build) -> None:
     if ed.visuals and not op.rebuild:
+        if op.count:  # "only use three photos" once the video exists: keep the first three
+            keep_photos(ed, ops.KeepPhotos(count=op.count))
         return  # the video exists: "video" in the message only names it
     visuals = ed.uploads("image", "video")
     if not visuals:
@@ -102,10 +104,9 @@ def add_photos(ed: Editor, op: ops.AddPhotos) -> None:
             segment["motion"] = motions[len(ed.visuals) % len(motions)]
         ed.visuals.append(segment)
     schema.relayout(ed.draft)
-    names = ", ".join(item.name for item in new)
     ed.change(
-        f"Added {names} at the end{ed.longer_now(before)}.",
-        f"已在结尾加入{names}{ed.longer_now(before)}。",
+        f"Added {', '.join(item.name for item in new)} at the end{ed.longer_now(before)}.",
+        f"已在结尾加入{'、'.join(item.name for item in new)}{ed.longer_now(before)}。",
     )
 
 

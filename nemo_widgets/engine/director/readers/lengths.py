@@ -263,6 +263,7 @@ def read_transition_kinds(p: Parser) -> None:
         rf"\b(?:no|without|{REMOVE})\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:transitions?|crossfades?|fades?|dissolves?)\b"
         r"|\bhard\s+cuts?\b|\bjust\s+(?:a\s+)?cuts?\b|\bstraight\s+cuts?\b"
         r"|无转场|(?:不要|去掉|取消|删掉|删除|关掉)(?:所有的?)?转场(?:效果)?|硬切|直切"
+        r"|把?(?:所有的?)?转场(?:效果)?\s*(?:去掉|删掉|删除|删了|取消|关掉|拿掉|不要了?)"
     )
     for m in p.find(no_transition):
         p.add(m, ops.SetTransition(type="none"))

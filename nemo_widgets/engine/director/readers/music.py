@@ -23,6 +23,7 @@ def read_music(p: Parser) -> None:
     remove = (
         rf"\b(?:no|without|mute|{REMOVE})\s+(?:the\s+|any\s+)?{MUSIC}|\bmute\b"
         rf"|(?:删除|删掉|去掉|移除|不要|关掉|关闭|取消)\s*{MUSIC}|静音"
+        rf"|把?\s*{MUSIC}\s*(?:去掉|删掉|删除|删了|关掉|关了|关闭|取消|拿掉|不要了?)"
     )
     for m in p.find(remove):
         p.add(m, ops.RemoveMusic())
@@ -30,9 +31,11 @@ def read_music(p: Parser) -> None:
         rf"(?:\bvolume\b|{MUSIC}|音量)\D{{0,25}}?(?P<n>{NUMBER})\s*%"
         rf"|(?P<n2>{NUMBER})\s*%\s*(?:volume|音量)"
         rf"|(?:\bvolume|音量)\s*(?:to|at|of|=|调到|设为|改成|改为|调成)?\s*(?P<n3>\d{{1,3}})(?![\d.%])"
+        r"|(?P<half>\bhalf\s+(?:the\s+)?volume\b|(?:\bvolume|音量)\s*(?:to|at|调到|调成|降到|改成)?\s*½)"
     )
     for m in p.find(volume, r"%|volume|音量"):
-        p.add(m, ops.MusicVolume(percent=float(first_group(m, "n", "n2", "n3"))))
+        percent = 50.0 if m.group("half") else float(first_group(m, "n", "n2", "n3"))
+        p.add(m, ops.MusicVolume(percent=percent))
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
         r"|\btoo\s+loud\b|\btoo\s+noisy\b|太吵|太响|太大声"

@@ -51,6 +51,13 @@ def read_photo_ops(p: Parser) -> None:
     for m in p.find(pair, REMOVE):
         p.add(m, ops.Remove(photo=ref_number(m.group("a"))))
         p.add(m, ops.Remove(photo=ref_number(m.group("b"))))
+    pair_refs = (
+        rf"(?:\b(?:{REMOVE})|删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<a>{REF})\s*"
+        rf"(?:and|&|,|和|跟|与|、|还有|以及)\s*(?P<b>{REF})"
+    )
+    for m in p.find(pair_refs, rf"{REMOVE}|删|去|不要|拿掉|移除"):
+        p.add(m, ops.Remove(photo=ref_number(m.group("a"))))
+        p.add(m, ops.Remove(photo=ref_number(m.group("b"))))
     remove = (
         rf"\b(?:{REMOVE})\s+(?P<a>{REF})"
         rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<b>{REF})"
@@ -68,7 +75,7 @@ def read_photo_ops(p: Parser) -> None:
     read_replace(p)
     reverse = (
         r"\breverse(?:\s+the)?(?:\s+order)?\b|\bbackwards\b"
-        r"|倒序|反转顺序|顺序反过来|颠倒顺序|倒过来"
+        r"|倒序|反转顺序|顺序反过来|颠倒顺序|倒过来|倒着放|倒放|反过来放"
     )
     for m in p.find(reverse):
         p.add(m, ops.Reverse())
@@ -110,7 +117,8 @@ def read_choice(p: Parser) -> None:
         r"(?:照片|图片)"
         r"|(?:用上|加上|加入|用)所有(?:的)?(?:照片|图片)|(?:全部|所有)(?:照片|图片)都用上"
     )
-    for m in p.find(more, r"\badd\b|\binclude\b|\buse\b|\bput\b|\bbring\b|\bappend\b|新|所有|全部"):
+    verbs = r"\b(?:add|include|use|put|bring|append)\b|新|所有|全部|加上|加入|添加|用上|放进|补上"
+    for m in p.find(more, verbs):
         p.add(m, ops.AddPhotos())
 
 

@@ -62,6 +62,7 @@ def read_text(p: Parser) -> None:
     for m in p.find(
         rf"\b(?:no|without|clear|{REMOVE})\s+(?:all\s+)?(?:the\s+)?(?:captions?|subtitles?)\b"
         r"|(?:删除|删掉|去掉|移除|不要|清除)\s*(?:所有的?)?(?:字幕|说明文字|配文)"
+        r"|把?\s*(?:所有的?)?(?:字幕|配文)\s*(?:去掉|删掉|删除|删了|拿掉|取消|清除|不要了?)"
     ):
         p.add(m, ops.RemoveCaptions())
     caption = (
