@@ -152,6 +152,7 @@ def move(ed: Editor, op: ops.Move) -> None:
         anchor = ed.segment_id(op.before if op.before is not None else op.after)
         if anchor == seg_id:
             ed.fail("A photo can't move next to itself.", "照片不能移到它自己旁边。")
+        ed.position_of(anchor)  # fails, said plainly, if this message removed it
         index = next(i for i, seg in enumerate(order) if seg["id"] == anchor)
         index += 1 if op.after is not None else 0
     else:
