@@ -145,6 +145,16 @@ def _missed(missed: Missed, zh: bool) -> str:
         if zh:
             return "我不能生成新的画面，只能编辑你上传的照片和视频。"
         return "I can't generate new footage: I only edit the photos and videos you upload."
+    if missed.code == "one_photo_length":
+        if zh:
+            return (
+                f"我还不能单独设置一张照片的时长（“{what}”）：所有照片时长相同。"
+                "可以说“每张照片4秒”或“长一点”。"
+            )
+        return (
+            f"I can't give one photo its own length yet (“{what}”): every photo lasts the "
+            "same. Say “each photo 4 seconds” or “make it longer”."
+        )
     if missed.code == "unsupported":
         if zh:
             return (

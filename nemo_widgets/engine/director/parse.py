@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..phrases import (
@@ -27,16 +26,7 @@ from .readers.lengths import read_lengths, read_pace
 from .readers.photos import read_photo_ops
 from .readers.text import read_text
 from .readers.whole import read_whole
-from .reading import PHOTOS, Parser, clauses, restore_quotes
-
-
-@dataclass(frozen=True)
-class Missed:
-    """Something asked for that the director cannot do (``code`` "generate"/"unsupported") or
-    did not understand ("unknown"): ``what`` is the person's words."""
-
-    code: str
-    what: str
+from .reading import PHOTOS, Missed, Parser, clauses, restore_quotes
 
 
 class Reading(NamedTuple):
@@ -63,7 +53,7 @@ def parse(
     missed = _never(parser)
     for step in _STEPS:
         step(parser)
-    missed += _unsupported(parser)
+    missed += parser.missed + _unsupported(parser)
     ordered = sorted(parser.ops, key=lambda item: (item[1].RANK, item[0]))
     found = _resolve([op for _, op in ordered])
     if any(m.code == "generate" for m in missed):  # "a video of Paris" is not ours to make

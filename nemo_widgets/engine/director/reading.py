@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -98,7 +99,8 @@ PER_PHOTO = (
     r"\b(?:each|every|per|a)\s+(?:single\s+)?(?:photo|picture|image|pic|slide|shot)s?\b"
     r"|\b(?:photos?|pictures?|images?|pics?|slides?|shots?)\b.{0,40}\beach\b|\beach\s*$"
     r"|\b(?:each|every)\s+(?:one|of\s+them)\b|\bevery\s+\d+(?:\.\d+)?\s*(?:seconds?|secs?|s)\b"
-    r"|每(?:一|1)?张|每个(?:画面|照片)|每幅|(?<![\d.])1张(?:照片|图片|图)?|照片每张|每张照片"
+    r"|\b(?:the\s+)?(?:others|other\s+ones|other\s+photos|rest)\b"
+    r"|每(?:一|1)?张|每个(?:画面|照片)|每幅|(?<![\d.])1张(?:照片|图片|图)?|照片每张|每张照片|其他的?|其余的?"
 )
 
 
@@ -159,6 +161,15 @@ def compiled(pattern: str) -> re.Pattern[str]:
     )
 
 
+@dataclass(frozen=True)
+class Missed:
+    """Something asked for that the director cannot do (``code`` "generate", "unsupported",
+    "one_photo_length") or did not understand ("unknown"): ``what`` is the person's words."""
+
+    code: str
+    what: str
+
+
 class Parser:
     """Finds instructions in a normalised message; a span of text is used only once."""
 
@@ -168,6 +179,7 @@ class Parser:
         # One flag per character: used by an earlier match (a mask keeps each check linear).
         self.used = bytearray(len(text))
         self.ops: list[tuple[int, ops.Op]] = []
+        self.missed: list[Missed] = []  # what a reader recognised as asked for but not possible
 
     def find(self, pattern: str, needs: str | None = None) -> Iterator[re.Match[str]]:
         """Matches of ``pattern`` that overlap no earlier match; each is marked as used.

@@ -15,10 +15,12 @@ from ..reading import (
     LONGER,
     PER_PHOTO,
     PHOTOS,
+    REF,
     REMOVE,
     SHORTER,
     SLOWER,
     STYLES,
+    Missed,
     Parser,
     clauses,
     compiled,
@@ -75,6 +77,14 @@ def read_scale(p: Parser) -> None:
 def read_lengths(p: Parser) -> None:
     """Per-photo length, transition length, music fade-out, then the total length."""
     read_scale(p)
+    one_photo = (
+        rf"(?P<ref>{REF})\s*(?:的)?\s*(?:should\s+|needs?\s+to\s+)?(?:be\s+|stay\s+|last\s+|show\s+)?"
+        rf"(?:停留|显示|播放)?(?:的)?(?:时间|时长)?\s*(?:a\s+(?:bit|little)\s+)?"
+        rf"(?:longer|shorter|(?:长|短|久)一?点|(?:for\s+)?{DURATION}(?!\s*(?:transition|fade)))"
+        rf"|\bmake\s+(?P<ref2>{REF})\s+(?:a\s+(?:bit|little)\s+)?(?:longer|shorter)\b"
+    )
+    for m in p.find(one_photo, r"\d|first|second|third|last|最后"):
+        p.missed.append(Missed("one_photo_length", m.group().strip()))
     per_photo = (
         rf"{DURATION}\s*(?:per|each|for\s+each|a|an|every|for\s+every)\s+{PHOTOS}"
         rf"|\b(?:each|every)\s+{PHOTOS}\s+(?:for|lasts?|to\s+last|at|should\s+last|gets?"
