@@ -66,6 +66,12 @@ def _hostile() -> list[tuple[str, str]]:
         ("commas and spaces", ", " * 50_000),
         ("question marks", "? " * 50_000),
         ("thanks, repeated", "thanks, " * 10_000),
+        # Filler words that several patterns could split two ways ("make it" / "make" + "it"):
+        # a repeated alternation over them backtracked exponentially (22 repeats took 4 s).
+        ("make it, repeated", "make it 10 seconds, " + "make it " * 1_000 + "zzz"),
+        ("好的, repeated", "改成10秒，" + "好的" * 3_000 + "啦"),
+        ("ok, repeated", "ok " * 2_000 + "make it 5 seconds"),
+        ("could you, repeated", "could you " * 1_000 + "?"),
     ]
     printable = "abcdefghijklmnopqrstuvwxyz0123456789 .,'\"%:-_()[]"
     for n in range(10):
