@@ -72,6 +72,9 @@ def _hostile() -> list[tuple[str, str]]:
         ("好的, repeated", "改成10秒，" + "好的" * 3_000 + "啦"),
         ("ok, repeated", "ok " * 2_000 + "make it 5 seconds"),
         ("could you, repeated", "could you " * 1_000 + "?"),
+        # Many lengths and many photo words in one clause (their pairing was quadratic).
+        ("per-photo lengths, repeated", "每张都放4秒" * 700),
+        ("many operations", "make it square, " * 300),
     ]
     printable = "abcdefghijklmnopqrstuvwxyz0123456789 .,'\"%:-_()[]"
     for n in range(10):

@@ -92,24 +92,22 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
         seconds = next((op.seconds for op in reversed(transitions) if op.seconds is not None), None)
         factor = next((op.factor for op in reversed(transitions) if op.factor is not None), None)
         merged = ops.SetTransition(type=kind, seconds=seconds, factor=None if seconds else factor)
-        found = [
-            merged if op is transitions[-1] else op
-            for op in found
-            if not any(op is earlier for earlier in transitions[:-1])
-        ]
+        earlier = {id(op) for op in transitions[:-1]}
+        found = [merged if op is transitions[-1] else op for op in found if id(op) not in earlier]
+    last = {type(op): index for index, op in enumerate(found) if op.SINGLE}
     kept: list[ops.Op] = []
+    seen: set[ops.Op] = set()
     build: ops.Build | None = None
-    for op in found:
+    for index, op in enumerate(found):
         if isinstance(op, ops.Build):  # "video" + "3 photos" + "start over" make one build
             build = ops.Build(
                 count=op.count or (build.count if build else None),
                 rebuild=op.rebuild or (build.rebuild if build else False),
             )
             continue
-        if op.SINGLE:
-            kept = [old for old in kept if type(old) is not type(op)]
-        if op not in kept:
-            kept.append(op)
+        if (op.SINGLE and last[type(op)] == index) or (not op.SINGLE and op not in seen):
+            kept.append(op)  # of a setting said twice, the last word; of other ops, one each
+            seen.add(op)
     return [build, *kept] if build else kept
 
 

@@ -3,6 +3,7 @@ length, scoped by the clause that names them), and the pace."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ...phrases import (
@@ -224,8 +225,13 @@ def _nearest(
     if not found or not anchors:
         return found[0] if found else None
 
+    starts = [a for a, _ in anchors]  # in text order: each distance is a bisection
+
     def distance(m: re.Match[str]) -> int:
-        return min(max(a - m.end(), m.start() - b, 0) for a, b in anchors)
+        k = bisect.bisect_left(starts, m.end())  # anchors[k] is the first one after m
+        after = starts[k] - m.end() if k < len(anchors) else len(p.text)
+        before = m.start() - anchors[k - 1][1] if k else len(p.text)
+        return max(0, min(after, before))
 
     return min(found, key=distance)
 
