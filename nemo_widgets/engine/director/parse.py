@@ -23,6 +23,7 @@ from . import ops
 from .names import name_photos
 from .readers.frame import read_frame, read_motion
 from .readers.lengths import read_lengths, read_pace
+from .readers.negations import read_negations
 from .readers.photos import read_photo_ops
 from .readers.text import read_text
 from .readers.whole import read_whole
@@ -215,6 +216,7 @@ def _not_understood(p: Parser, found: list[ops.Op]) -> list[Missed]:
 
 
 _STEPS = (
+    read_negations,
     read_photo_ops,
     read_text,
     read_frame,

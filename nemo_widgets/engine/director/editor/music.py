@@ -56,7 +56,8 @@ def add_music(ed: Editor, op: ops.AddMusic) -> None:
 @handles(ops.RemoveMusic)
 def remove_music(ed: Editor, op: ops.RemoveMusic) -> None:
     if ed.music() is None:
-        ed.note("There is no music to remove.", "没有可删除的音乐。")
+        if not ed.built:  # a new video without it: nothing to say
+            ed.note("There is no music to remove.", "没有可删除的音乐。")
         return
     schema.segments(ed.draft, AUDIO).clear()
     schema.relayout(ed.draft)

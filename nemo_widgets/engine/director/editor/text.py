@@ -44,7 +44,8 @@ def set_title(ed: Editor, op: ops.SetTitle) -> None:
 @handles(ops.RemoveTitle)
 def remove_title(ed: Editor, op: ops.RemoveTitle) -> None:
     if ed.title() is None:
-        ed.note("There is no title to remove.", "没有可删除的标题。")
+        if not ed.built:  # a new video without it: nothing to say
+            ed.note("There is no title to remove.", "没有可删除的标题。")
         return
     texts = ed.text_track()
     texts[:] = [s for s in texts if s.get("role") != "title"]
@@ -88,7 +89,8 @@ def add_caption(ed: Editor, op: ops.AddCaption) -> None:
 @handles(ops.RemoveCaptions)
 def remove_captions(ed: Editor, op: ops.RemoveCaptions) -> None:
     if not schema.texts(ed.draft, "caption"):
-        ed.note("There are no captions to remove.", "没有可删除的字幕。")
+        if not ed.built:  # a new video without it: nothing to say
+            ed.note("There are no captions to remove.", "没有可删除的字幕。")
         return
     texts = ed.text_track()
     texts[:] = [s for s in texts if s.get("role") != "caption"]
