@@ -52,6 +52,7 @@ from ..phrases import MAX_MESSAGE_CHARS, is_chinese, normalise
 from . import ops
 from .editor import Cannot, Editor, MediaItem, count_en, count_zh, zh_seconds
 from .parse import Missed, parse
+from .reading import clauses
 from .replies import (
     answer,
     greeting,
@@ -108,7 +109,8 @@ def direct(
     names = [str(seg.get("name", "")) for seg in schema.segments(draft, VISUAL)]
     reading = parse(message, names, normalised)
     only_build = all(isinstance(op, ops.Build) for op in reading.ops)
-    if topic and (only_build or not is_request(text)):
+    one_clause = len(list(clauses(text.rstrip(" ?？.。!！")))) == 1
+    if topic and (only_build or (one_clause and not is_request(text))):
         return _say(answer(topic, draft, zh), "answer")
     if reading.ops == [ops.Undo()]:
         return _undo(draft, previous, zh)

@@ -101,6 +101,15 @@ def read_lengths(p: Parser) -> None:
     read_transition_kinds(p)
     for m in p.find(rf"(?:\bfor\s+)?{DURATION}"):
         p.add(m, ops.SetLength(seconds=duration_ms(m) / 1000))
+    # "make it 10", "改成12": a bare number after "make it" is the length in seconds.
+    bare = (
+        r"\b(?:make\s+it|change\s+it\s+to|set\s+it\s+to|cut\s+it\s+to|trim\s+it\s+to)\s+"
+        r"(?P<n>\d{1,3}(?:\.\d+)?)(?![\d.]|\s*(?:%|p\b|fps|x\b|:|by\b|photos?|pictures?))"
+        r"|(?:改成|改为|调成|变成|缩短到|加长到)\s*(?P<zn>\d{1,3}(?:\.\d+)?)(?![\d.]|\s*(?:%|p|帧|张|:|比))"
+    )
+    if not re.search(r"fps|frame|volume|音量|帧率|music|音乐", p.text):
+        for m in p.find(bare):
+            p.add(m, ops.SetLength(seconds=float(m.group("n") or m.group("zn"))))
 
 
 _TR_NOUN = (
