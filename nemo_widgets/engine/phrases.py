@@ -289,13 +289,20 @@ _COMMON = _wordset(
 )
 
 
+_BY_FIRST_LETTER: dict[str, tuple[str, ...]] = {}
+for _keyword in sorted(KEYWORDS):
+    _BY_FIRST_LETTER[_keyword[0]] = (*_BY_FIRST_LETTER.get(_keyword[0], ()), _keyword)
+
+
 @lru_cache(maxsize=4096)
 def _correct(word: str) -> str:
     if word in KEYWORDS or word in _COMMON or word in REAL_WORDS or not 5 <= len(word) <= 20:
         return word
     limit = 1 if len(word) <= 8 else 2
+    # People rarely mistype a word's first letter: "feels" is not a typo of "reels".
+    candidates = _BY_FIRST_LETTER.get(word[0], ())
     found = process.extractOne(
-        word, KEYWORDS, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+        word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
     )
     return found[0] if found else word
 

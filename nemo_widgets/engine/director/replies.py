@@ -159,7 +159,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
 
 # A request phrased as a question ("can you make it 10 seconds?"): it asks for an edit.
 _REQUEST = re.compile(
-    r"^\s*(?:(?:so|ok|okay|hey|hi|and|also|now)[\s,!]+){0,6}(?:can|could|would|will)\s+(?:you|we|i)\b"
+    r"^\s*(?:(?:so|ok|okay|hey|hi|and|also|now)[\s,!]+){0,6}(?:can|could|would|will)\s+(?:you|we|i|the|it)\b"
     r"|^\s*(?:please|pls|let'?s|i\s+want|i'?d\s+like|make|add|put|set|change|give|use)\b"
     r"|^\s*(?:请|帮我|能不能|能否|可以|可不可以|麻烦|我想|我要)"
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ... import draft as schema
 from ...phrases import (
     ASPECT_WORDS,
@@ -15,10 +17,11 @@ from ..reading import NUMBER, REMOVE, Parser, alternation, first_group
 
 def read_frame(p: Parser) -> None:
     """Aspect ratio, platform, resolution, fps, fit and background."""
-    for m in p.find(r"(?<![\d.])(16|9|1|4)\s*(?::|x|×|/|by|比)\s*(9|16|1|5)(?![\d.])"):
-        aspect = f"{m.group(1)}:{m.group(2)}"
-        if aspect in schema.ASPECTS:
-            p.add(m, ops.SetAspect(aspect=aspect))
+    sep = r"\s*(?::|x|×|/|by|比)\s*"
+    pairs = "|".join(rf"{a}{sep}{b}" for a, b in (key.split(":") for key in schema.ASPECTS))
+    for m in p.find(rf"(?<![\d.])(?:{pairs})(?![\d.])"):  # only the shapes there are
+        a, b = re.findall(r"\d+", m.group())
+        p.add(m, ops.SetAspect(aspect=f"{a}:{b}"))
     for m in p.find(alternation(ASPECT_WORDS)):
         word = m.group()
         p.add(m, ops.SetAspect(aspect=ASPECT_WORDS[word], platform=PLATFORM_NAMES.get(word)))

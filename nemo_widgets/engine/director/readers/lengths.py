@@ -286,7 +286,7 @@ def read_transition_kinds(p: Parser) -> None:
     """ "no transitions", "wipes", "淡入淡出": a kind without a length."""
     no_transition = (
         rf"\b(?:no|without|{REMOVE})\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:transitions?|crossfades?|fades?|dissolves?)\b"
-        r"|\bhard\s+cuts?\b|\bjust\s+(?:a\s+)?cuts?\b|\bstraight\s+cuts?\b"
+        r"|\b(?:hard|fast|quick|straight|jump)\s+cuts?\b|\bjust\s+(?:a\s+)?cuts?\b"
         r"|无转场|(?:不要|去掉|取消|删掉|删除|关掉)(?:所有的?)?转场(?:效果)?|硬切|直切"
         r"|把?(?:所有的?)?转场(?:效果)?\s*(?:去掉|删掉|删除|删了|取消|关掉|拿掉|不要了?)"
     )
@@ -311,10 +311,13 @@ def read_pace(p: Parser) -> None:
     """faster/slower scale every segment; shorter/longer scale the total length."""
     pace = (
         r"(?P<fast>\bfaster\b|\bspeed\s+(?:it|things|everything|the\s+\w+)?\s*up\b|\bquicker\b"
-        r"|\bsnappier\b|\bpick\s+up\s+the\s+pace\b|快一点|快一些|快点|加快|节奏快|加速)"
+        r"|\bsnappier\b|\bpick\s+up\s+the\s+pace\b|\bmore\s+(?:energetic|dynamic|upbeat|lively)\b"
+        r"|\bpunchier\b|快一点|快一些|快点|加快|节奏快|加速|紧凑一点)"
         r"|(?P<slow>\bslower\b|\bslow\s+(?:it|things|everything|the\s+\w+)?\s*down\b"
-        r"|\btoo\s+fast\b|慢一点|慢一些|慢点|放慢|节奏慢|减速)"
-        r"|(?P<short>\bshorter\b|\btoo\s+long\b|短一点|短一些|缩短|太长)"
+        r"|\btoo\s+fast\b|\bmore\s+(?:relaxed|calm|chill|laid[- ]back)\b|\bcalmer\b|\bgentler\b"
+        r"|慢一点|慢一些|慢点|放慢|节奏慢|减速|舒缓一点)"
+        r"|(?P<short>\bshorter\b|\b(?:too|a\s+bit|a\s+little|kind\s+of|way)\s+long\b|短一点|短一些|缩短|太长"
+        r"|\b(?:trim|cut|shave)\s+(?:off\s+)?(?:a\s+)?(?:few|couple\s+of|couple|some)\s+seconds\b)"
         r"|(?P<long>\blonger\b|\btoo\s+short\b|长一点|长一些|加长|延长|太短)"
     )
     for m in p.find(pace):

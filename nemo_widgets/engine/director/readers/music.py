@@ -53,11 +53,20 @@ def read_music(p: Parser) -> None:
         rf"|{duration_pattern('e')}\s*(?:long\s+)?fade[- ]?outs?"
         rf"|(?<!淡入)淡出\s*{duration_pattern('z')}"
         rf"|{duration_pattern('t')}\s*的?\s*淡出"
-        r"|(?P<plain>\bfade[- ]?out\b|\bfade\s+(?:the\s+)?(?:music|song|audio)\s+out\b"
+        r"|(?P<gentle>\bfade\s+(?:it|them|the\s+music|the\s+song)\s+out\s+(?:more\s+)?"
+        r"(?:gently|slowly|softly|longer)\b"
+        r"|\b(?:gentler|slower|longer|softer)\s+fade[- ]?out\b|(?:淡出|渐弱)(?:慢|长|柔和)一?点)"
+        r"|(?P<plain>\bfade[- ]?out\b"
+        r"|\bfade\s+(?:the\s+|it\s+|them\s+)?(?:music|song|audio)?\s*out\b"
         r"|(?<!淡入)淡出)"
     )
     for m in p.find(fade, r"fade|淡出"):
-        seconds = MUSIC_FADE_OUT_MS / 1000 if m.group("plain") else duration_ms(m) / 1000
+        if m.group("gentle"):
+            seconds = 2 * MUSIC_FADE_OUT_MS / 1000
+        elif m.group("plain"):
+            seconds = MUSIC_FADE_OUT_MS / 1000
+        else:
+            seconds = duration_ms(m) / 1000
         p.add(m, ops.MusicFadeOut(seconds=seconds))
     add = rf"\b(?:with|add|use|play)\s+(?P<file>{AUDIO_FILE})|(?P<file2>{AUDIO_FILE})|{MUSIC}"
     for m in p.find(add):

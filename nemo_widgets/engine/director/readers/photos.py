@@ -129,7 +129,8 @@ def read_moves(p: Parser) -> None:
     """ "move photo 3 to the start", "put photo 1 last", "把第3张移到第一"."""
     move = (
         rf"\b(?:move|put|place)\s+(?P<a>{REF})\s+(?P<to>(?:to\s+|at\s+|in\s+)?(?:the\s+)?(?:very\s+)?"
-        rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{REF})"
+        rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{REF}"
+        rf"|(?:up\s+|down\s+|back\s+)?to\s+(?:the\s+)?(?:{ORDINAL}|\d+)\s+(?:place|position|spot|slot))"
         rf"|\bmake\s+(?P<b>{REF})\s+(?:the\s+)?(?P<to2>first|last)\b"
         rf"|\b(?P<to5>start|begin|open|end|finish|close)\s+(?:it\s+|the\s+video\s+)?with\s+(?P<e>{REF})"
         rf"|(?P<f>{REF})\s+(?:should\s+|must\s+|needs?\s+to\s+|has\s+to\s+)?(?:come|go|be|appear)\s+"
@@ -157,6 +158,8 @@ def read_moves(p: Parser) -> None:
                 op = ops.Move(photo=photo, before=anchor)
             else:
                 op = ops.Move(photo=photo, after=anchor)
+        elif place := re.search(rf"({ORDINAL}|\d+)\s+(?:place|position|spot|slot)", where):
+            op = ops.Move(photo=photo, to=ref_number(place.group(1)))
         elif re.search(r"start|beginning|front|first|最前|开头", where):
             op = ops.Move(photo=photo, to=1)
         elif re.search(r"end|back|last|最后|结尾|末尾", where):
