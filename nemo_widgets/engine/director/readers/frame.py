@@ -91,3 +91,6 @@ def read_motion(p: Parser) -> None:
         p.add(m, ops.SetMotion(motion="static"))
     for m in p.find(alternation(MOTION_WORDS)):
         p.add(m, ops.SetMotion(motion=MOTION_WORDS[m.group()]))
+    # "zoom" that no transition took: a slow zoom on the photos ("add a gentle zoom", "加点缩放").
+    for m in p.find(r"\bzoom(?:ing|s)?\b(?!\s*(?:out|transition))|缩放(?!转场)", r"zoom|缩放"):
+        p.add(m, ops.SetMotion(motion="zoom_in"))

@@ -284,6 +284,12 @@ def read_transitions(p: Parser) -> None:
 
 def read_transition_kinds(p: Parser) -> None:
     """ "no transitions", "wipes", "淡入淡出": a kind without a length."""
+    changed = (
+        rf"\b(?:change|switch|turn|replace|swap)\s+(?:the\s+|all\s+the\s+)?(?:{STYLES}|{_TR_NOUN})"
+        rf"\s+(?:to|into|with|for)\s+(?:a\s+|an\s+|some\s+)?(?P<style>{STYLES})"
+    )
+    for m in p.find(changed, r"change|switch|turn|replace|swap"):  # the new kind is the one
+        p.add(m, ops.SetTransition(type=TRANSITION_WORDS[m.group("style")]))
     no_transition = (
         rf"\b(?:no|without|{REMOVE})\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:transitions?|crossfades?|fades?|dissolves?)\b"
         r"|\b(?:hard|fast|quick|straight|jump)\s+cuts?\b|\bjust\s+(?:a\s+)?cuts?\b"

@@ -39,10 +39,10 @@ def read_music(p: Parser) -> None:
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"
         r"|\btoo\s+loud\b|\btoo\s+noisy\b|太吵|太响|太大声"
-        r"|小声|轻一点|轻点|调低|降低音量|(?:音量|音乐|声音|音乐声音?)(?:小|低|轻)一?点)"
+        r"|小声|轻一点|轻点|调低|调小|降低音量|(?:音量|音乐|声音|音乐声音?)(?:调|开|放)?(?:小|低|轻)一?点)"
         r"|\blouder\b|\braise\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?up\b"
         r"|\btoo\s+(?:quiet|soft)\b|\bcan'?t\s+hear\b|\bmake\s+it\s+loud\b|太小声|听不见|听不清"
-        r"|(?:声音|音乐声音?)(?:大|高|响)一?点"
+        r"|(?:声音|音乐声音?|音量)(?:调|开|放)?(?:大|高|响)一?点|调大"
         r"|大声|响一点|调高|提高音量|音量大一?点|音乐大一?点"
     )
     for m in p.find(step):

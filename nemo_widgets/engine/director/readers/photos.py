@@ -101,9 +101,11 @@ def read_choice(p: Parser) -> None:
     drop = (
         rf"\b(?:{REMOVE})\s+the\s+(?P<end>first|last)\s+(?P<n>\d+){some}"
         rf"|(?:删除|删掉|删去|去掉|去除|移除|不要|拿掉)\s*(?P<zend>前|后|最后)\s*(?P<zn>\d+)\s*(?:张|个)"
+        rf"|把?\s*(?P<zend2>前|后|最后)\s*(?P<zn2>\d+)\s*(?:张|个)(?:照片|图片)?\s*"
+        r"(?:去掉|删掉|删除|删了|去除|拿掉|不要了?)"
     )
     for m in p.find(drop, rf"{REMOVE}|删|去|不要|拿掉"):
-        end, count = first_group(m, "end", "zend"), int(first_group(m, "n", "zn"))
+        end, count = first_group(m, "end", "zend", "zend2"), int(first_group(m, "n", "zn", "zn2"))
         last = end in ("last", "后", "最后")
         for k in range(1, min(count, 50) + 1):
             p.add(m, ops.Remove(photo=-k if last else k))
@@ -129,7 +131,8 @@ def read_moves(p: Parser) -> None:
     """ "move photo 3 to the start", "put photo 1 last", "把第3张移到第一"."""
     move = (
         rf"\b(?:move|put|place)\s+(?P<a>{REF})\s+(?P<to>(?:to\s+|at\s+|in\s+)?(?:the\s+)?(?:very\s+)?"
-        rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+|(?:before|after)\s+{REF}"
+        rf"(?:start|beginning|front|first|end|back|last)\b|(?:to\s+)?position\s*\d+"
+        rf"|(?:right\s+|just\s+|immediately\s+|directly\s+)?(?:before|after)\s+{REF}"
         rf"|(?:up\s+|down\s+|back\s+)?to\s+(?:the\s+)?(?:{ORDINAL}|\d+)\s+(?:place|position|spot|slot))"
         rf"|\bmake\s+(?P<b>{REF})\s+(?:the\s+)?(?P<to2>first|last)\b"
         rf"|\b(?P<to5>start|begin|open|end|finish|close)\s+(?:it\s+|the\s+video\s+)?with\s+(?P<e>{REF})"
