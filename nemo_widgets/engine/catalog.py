@@ -162,14 +162,14 @@ MOTIONS = _table(
         "pan_left",
         "a pan to the left",
         "向左平移",
-        ("pan left", "panning left"),
+        ("pan left", "panning left", "pan from right to left", "right to left"),
         ("向左平移", "左移", "向左摇"),
     ),
     Entry(
         "pan_right",
         "a pan to the right",
         "向右平移",
-        ("pan right", "panning right"),
+        ("pan right", "panning right", "pan from left to right", "left to right"),
         ("向右平移", "右移", "向右摇"),
     ),
 )

@@ -179,6 +179,14 @@ class ScaleLength(Op):
 
 
 @dataclass(frozen=True)
+class ChangeLength(Op):
+    """The whole video's length plus ``seconds`` (negative: shorter): "add 5 more seconds"."""
+
+    NAME, RANK, SINGLE = "change_length", 7, True
+    seconds: float = 0
+
+
+@dataclass(frozen=True)
 class ScaleSpeed(Op):
     """Every photo's length times ``factor`` ("faster", "slower")."""
 

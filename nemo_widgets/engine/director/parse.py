@@ -72,7 +72,8 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
     """One operation per setting: merge the builds, drop repeats (the last word wins), and let
     an explicit value beat a relative word or a platform's default said in the same message."""
     if any(isinstance(op, ops.SetLength) for op in found):
-        found = [op for op in found if not isinstance(op, ops.ScaleLength)]
+        relative = (ops.ScaleLength, ops.ChangeLength)
+        found = [op for op in found if not isinstance(op, relative)]
     if any(isinstance(op, ops.SetPhotoLength) for op in found):
         found = [op for op in found if not isinstance(op, ops.ScaleSpeed)]
     shapes = [op for op in found if isinstance(op, ops.SetAspect)]

@@ -38,6 +38,11 @@ def scale_length(ed: Editor, op: ops.ScaleLength) -> None:
     ed.fit(max(1000, int(ed.length * op.factor / 100 + 0.5) * 100))
 
 
+@handles(ops.ChangeLength)
+def change_length(ed: Editor, op: ops.ChangeLength) -> None:
+    ed.fit(max(1000, ed.length + round(op.seconds * 1000)))
+
+
 @handles(ops.ScaleSpeed)
 def scale_speed(ed: Editor, op: ops.ScaleSpeed) -> None:
     before = ed.length

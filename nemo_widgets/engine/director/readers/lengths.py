@@ -14,6 +14,7 @@ from ..reading import (
     DURATION,
     FASTER,
     LONGER,
+    NUMBER,
     PER_PHOTO,
     PHOTOS,
     REF,
@@ -48,6 +49,22 @@ def read_scale(p: Parser) -> None:
         r"|(?:缩短|减少|短)\s*(?P<zpct>\d+)%|(?:加长|延长|增加|长)\s*(?P<zpct2>\d+)%"
         r"|(?P<zdouble>(?:长度|时长)?(?:加倍|翻倍)|长\s*1x)|(?P<zmult>\d+(?:\.\d+)?)x\s*(?:长|的长度|的时长)"
     )
+    delta = (
+        rf"\b(?:add|extend\s+(?:it\s+)?by|give\s+it)\s+(?:another\s+)?(?P<up>{DURATION})(?:\s+(?:more|extra))?"
+        rf"|(?P<up2>{duration_pattern('e')})\s+(?:more|longer|extra)\b"
+        rf"|\b(?:shave|cut|trim|take)\s+(?:off\s+)?(?P<down>{duration_pattern('t')})(?:\s+off)?"
+        rf"|(?P<down2>{duration_pattern('u')})\s+shorter\b"
+        rf"|\b(?:shorten|reduce)\s+(?:it\s+|the\s+video\s+)?by\s+(?P<down3>{duration_pattern('y')})"
+        rf"|(?:加长|延长|增加|多加|再加)(?![到至])\s*(?P<zup>{duration_pattern('z')})"
+        rf"|\b(?:add|give\s+it)\s+(?P<more>{NUMBER})\s+(?:more|extra)\s+(?:seconds?|secs?|s)\b"
+    )
+    for m in p.find(delta):
+        seconds = float(m.group("more")) if m.group("more") else duration_ms(m) / 1000
+        up = m.group("up") or m.group("up2") or m.group("zup") or m.group("more")
+        p.add(m, ops.ChangeLength(seconds=seconds if up else -seconds))
+    shorter = rf"(?:缩短|减少|减掉|减去|少)(?![到至])\s*{DURATION}"
+    for m in p.find(shorter, "缩短|减|少"):
+        p.add(m, ops.ChangeLength(seconds=-duration_ms(m) / 1000))
     for m in p.find(scale):
         groups = m.groupdict()
         if m.group().startswith(("reduce", "cut", "shorten", "trim")):
@@ -284,6 +301,8 @@ def read_transitions(p: Parser) -> None:
 
 def read_transition_kinds(p: Parser) -> None:
     """ "no transitions", "wipes", "淡入淡出": a kind without a length."""
+    for _ in p.find(rf"\b(?:instead\s+of|rather\s+than)\s+(?:the\s+)?(?:{STYLES}|{_TR_NOUN})"):
+        pass  # "wipes instead of fades": the words of what is not wanted are set aside
     changed = (
         rf"\b(?:change|switch|turn|replace|swap)\s+(?:the\s+|all\s+the\s+)?(?:{STYLES}|{_TR_NOUN})"
         rf"\s+(?:to|into|with|for)\s+(?:a\s+|an\s+|some\s+)?(?P<style>{STYLES})"

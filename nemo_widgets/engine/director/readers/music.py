@@ -21,7 +21,8 @@ from ..reading import (
 def read_music(p: Parser) -> None:
     """Remove, volume, quieter/louder, fade-out, add (optionally a named file)."""
     remove = (
-        rf"\b(?:no|without|mute|{REMOVE})\s+(?:the\s+|any\s+)?{MUSIC}|\bmute\b"
+        rf"\b(?:no|without|mute|{REMOVE})\s+(?:the\s+|any\s+)?{MUSIC}(?!\s*(?:volume|level))|\bmute\b"
+        rf"|\btake\s+(?:the\s+)?{MUSIC}\s+(?:out|off|away)\b"
         rf"|(?:删除|删掉|去掉|移除|不要|关掉|关闭|取消)\s*{MUSIC}|静音"
         rf"|把?\s*{MUSIC}\s*(?:去掉|删掉|删除|删了|关掉|关了|关闭|取消|拿掉|不要了?)"
     )

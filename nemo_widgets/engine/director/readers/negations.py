@@ -9,7 +9,7 @@ from ..reading import Parser
 
 _NOT = (
     r"\b(?:don'?t|do\s+not|never|no\s+need\s+(?:for|to)|(?:i|we)\s+don'?t\s+(?:want|need|like)"
-    r"|(?:i|we)\s+do\s+not\s+(?:want|need)|without|no|not)\s+"
+    r"|(?:i|we)\s+do\s+not\s+(?:want|need)|without|no|not)\s+(?:more\s+|longer\s+)?"
     r"(?:(?:add|use|put|include|want|need|have|give\s+it|add\s+in)\s+)?(?:any\s+|a\s+|an\s+|the\s+)?"
 )
 _THINGS = {

@@ -55,6 +55,7 @@ def read_text(p: Parser) -> None:
     read_removals(p)
     for m in p.find(
         rf"\b(?:no|without|{REMOVE})\s+(?:the\s+)?(?:opening\s+)?title\b"
+        r"|\btake\s+(?:the\s+)?title\s+(?:out|off|away)\b"
         r"|(?:删除|删掉|去掉|移除|不要|取消)\s*(?:片头)?标题"
         r"|把?\s*(?:片头)?标题\s*(?:去掉|删掉|删除|删了|拿掉|取消|不要了?)"
     ):

@@ -25,6 +25,7 @@ def read_whole(p: Parser) -> None:
         p.add(m, ops.Build(count=int(m.group(1) or m.group(2))))
     build = (
         r"\b(?:video|slideshow|slide\s+show|movie|film|reel|montage|clip|vlog|compilation|recap)\b"
+        r"|\b(?:make|create|do)\s+(?:me\s+|us\s+)?something\b|\bput\s+(?:them|these|it\s+all)\s+together\b"
         r"|视频|幻灯片|相册|短片|影片|做成|制作|vlog|剪(?:1个|个)?(?:片|辑)?|拼成|合成"
     )
     for m in p.find(build):
