@@ -83,6 +83,7 @@ def read_motion(p: Parser) -> None:
         r"(?:zoom\w{0,3}|ken\s*burns(?:\s+effects?)?|motion|movement|panning|pans?|camera\s+motion"
         r"|moving|animation|effects?)\b"
         r"|\b(?:keep|make)\s+(?:the\s+)?(?:photos|pictures|images|them)\s+(?:still|static)\b"
+        r"|\bstop\s+(?:the\s+)?(?:photos|pictures|images|them)\s+(?:from\s+)?moving\b"
         r"|(?:去掉|不要|取消|关掉|删除|删掉|停止|关闭)\s*(?:运动效果|动效|运镜|缩放效果|缩放|平移效果|平移|动感|动态效果|运动|推拉|镜头运动)"
         r"|(?:照片|图片)?(?:不要动|别动|不动)"
         r"|把?(?:运动效果|动效|运镜|缩放效果|平移效果)\s*(?:去掉|删掉|删除|取消|关掉|拿掉|不要了?)"

@@ -32,10 +32,11 @@ def read_music(p: Parser) -> None:
         rf"(?:\bvolume\b|{MUSIC}|音量)\D{{0,25}}?(?P<n>{NUMBER})\s*%"
         rf"|(?P<n2>{NUMBER})\s*%\s*(?:volume|音量)"
         rf"|(?:\bvolume|音量)\s*(?:to|at|of|=|调到|设为|改成|改为|调成)?\s*(?P<n3>\d{{1,3}})(?![\d.%])"
+        r"|(?:(?<=\.mp3\s|\.wav\s|\.m4a\s|\.aac\s|\.ogg\s)|(?<=\.flac\s|\.opus\s))at\s*(?P<n4>\d{1,3})\s*%"
         r"|(?P<half>\bhalf\s+(?:the\s+)?volume\b|(?:\bvolume|音量)\s*(?:to|at|调到|调成|降到|改成)?\s*½)"
     )
-    for m in p.find(volume, r"%|volume|音量"):
-        percent = 50.0 if m.group("half") else float(first_group(m, "n", "n2", "n3"))
+    for m in p.find(volume, r"%|volume|音量|½"):
+        percent = 50.0 if m.group("half") else float(first_group(m, "n", "n2", "n3", "n4"))
         p.add(m, ops.MusicVolume(percent=percent))
     step = (
         r"(?P<down>\bquieter\b|\bsofter\b|\blower\s+the\s+(?:music|volume)\b|\bturn\s+(?:the\s+|it\s+)?(?:music\s+|volume\s+)?down\b"

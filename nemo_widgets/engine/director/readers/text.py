@@ -94,6 +94,22 @@ def read_text(p: Parser) -> None:
         lasting = p.find_after(m, rf"\bfor\s+{DURATION}")
         seconds = duration_ms(lasting) / 1000 if lasting else None
         p.add(m, ops.SetTitle(text=p.quote(quote), pos=pos, seconds=seconds))
+    if re.search(r"\btitle\b|标题", p.text):  # "the title is too low, move it up"
+        it = (
+            r"\b(?:move|put|shift|push)\s+it\s+(?P<way>up|down|higher|lower)\b"
+            r"|\btoo\s+(?P<too>low|high)\b"
+        )
+        for m in p.find(it, r"\bit\b|\btoo\b"):
+            way = m.group("way") or {"low": "up", "high": "down"}[m.group("too")]
+            p.add(
+                m,
+                ops.TextPosition(
+                    target="title", pos="top" if way in ("up", "higher") else "bottom"
+                ),
+            )
+    # "title: Summer Fun" without quotes: the editor asks for them (the case of the words is lost).
+    for m in p.find(r"\btitle\s*:\s*(?=[a-z0-9])", r"title\s*:"):
+        p.add(m, ops.SetTitle())
     updown = (
         r"\b(?:move|put|shift|push)\s+(?:the\s+)?(?P<what>title|captions?)\s+(?P<way>up|down|higher|lower)\b"
         r"|(?P<what2>标题|字幕)\s*(?:往|向)?(?P<way2>上|下)\s*(?:移|挪|放)"
