@@ -298,7 +298,7 @@ for _keyword in sorted(KEYWORDS):
 def _correct(word: str) -> str:
     if word in KEYWORDS or word in _COMMON or word in REAL_WORDS or not 5 <= len(word) <= 20:
         return word
-    limit = 1 if len(word) <= 8 else 2
+    limit = 1 if len(word) <= 7 else 2
     # People rarely mistype a word's first letter: "feels" is not a typo of "reels".
     candidates = _BY_FIRST_LETTER.get(word[0], ())
     found = process.extractOne(

@@ -1,11 +1,11 @@
-"""English words one edit away from a keyword of the director (two for words of nine letters
-or more): real words, so the typo corrector leaves them alone ("lower" is not "slower", "write"
-is not "white", "flower" is not "slower").
+"""English words close to a keyword of the director (one edit for words of up to seven letters,
+two for longer ones, same first letter): real words, so the typo corrector leaves them alone
+("lower" is not "slower", "write" is not "white", "blank" is not "black").
 
 Generated once from the ``web2`` and ``gcide`` word lists of the english-words package (a
 development-time tool, not a dependency): every word of 5-20 letters within the corrector's
-distance of a keyword of :data:`nemo_widgets.engine.phrases.KEYWORDS`, less a few old spellings
-that are today's typos ("lenth", "musie", "stright"). Regenerate it when keywords are added.
+distance of a keyword of :data:`nemo_widgets.engine.phrases.KEYWORDS`, less old spellings that
+are today's typos ("lenth", "musie", "verticle", "tittle"). Regenerate it when keywords are added.
 """
 
 
@@ -15,59 +15,57 @@ def _words(text: str) -> frozenset[str]:
 
 REAL_WORDS = _words(
     """
-    absolution acream acrose adjuration adoration adulation adunation affect alack alength
-    amotion animatedly animately animater animative anisate aright asquare astart astatic
-    aster athrough aureation avery balow banning baster beice bellow belowt bender bepicture
-    beslow beverse bight blacks blacky bland blank bleck bleed blende blenk blent blick blind
-    block blond blower booming border borderies borderism brack brame bream brender bright
-    burnt burny butterbox byend camara cameral canning canter cantion cantred captation
-    captious caster cation caution cendre censer centare centerer centner centrad centrex
-    centry centuried chopping chorizontal cinter clack cleam clover coanimate coder coker
-    comer coner conger constrain contadino contagion container contakion conter cooer coper
-    copping corder corer corver costraight coved covert covertical covet covey coving cower
-    crass creak creamy creat creem creen cress crippling criss crois crosa crosse crossfall
-    crossfile crossmate croustade crows croys curation curtation curvation darnation
-    deauration delate denter depicture deplete depuration desolation devolution dhole diddle
-    dight dissolute dissolved dissolvent dissolver diurnation dooms dover dream dropping
-    droppings dross duplation durational easter education effet eight elide emery emotion
-    emove empicture ender enfect enter epuration everse evert evolution ewery exanimate exhort
-    exolution expert exsolution extort fabes faded faden fader falter fanning fasher fasten
-    fatter feaster fellow fender fenter fester fevery fiddle fides fight fireplace fister
-    flack flame flower foreplace forst foster framea framed framer frape frase fraze fream
-    fright frist furcation gaster gender ghole glack gleen glide glower grame greed greek
-    greeny greet grein grene gross hades handscrape haster henter heretical hight horizontally
-    horizontic horizontical hover imager imago impages impicture inanimate inanimated
-    induration insea instar irresolution japanning juration keels kiddle laster lauder lease
-    lender lends lengthy letterbomb light linger loader lodger logger longe longear looming
-    lotion louden lounder lounger louter louver lover loving lowder lower lucration lunger
-    lurcation maddle manning master meddle mellow mender mesic middler might minuet minuter
-    mockground monger mooing mooth moping morion mover mowing mozing muddle musico neuration
-    niddle night notion obduration older olease ormer paining panting paster pease penning
-    phane phene phobos phoney phono phony phore phose photon phyto pictura pictured picturely
-    picturer picturize pictury piddle pight pinning plack pleased pleaser plicature plower
-    portrayist potion prame prease preen premove prender preplace presolution prone pross
-    proto purgation quicken quickener quieten quietener quilter quitter rander raster reader
-    reanimate rebeginning recaption redder redissolve reeder reisolation relace relove remeve
-    remote removed removement remover renner renter renverse repace repicture replacer replane
-    replate resilition resolutioner resolutive resorption revere reverie revers reversed
-    reversely reverser reversi reversive reverso revery revolution rewove richt ricture riddle
-    righto righty rover roving scart scenter sceptered scrapping scream scree screed screek
-    screel screeny screet sender severy shide shill shole shone shooter shorer short shorten
-    shortener shots shotter shouter shower sides sight skart skill skreen slack slade slewer
-    slice slided slider slime slipe slipes slive sloper smart smooch smoot snide snorter
-    solvement sooth sorter sower spart spill sporter sports spright squame squaredly squarer
-    squark squire stadic stall stant stare starf stark starlight starn statice statics stell
-    stert stile stilly stilt stirt stogy stony stoory store storey storied storier stork storm
-    stormy stoury stower straighten straightly straightup stratic streen stroy stuart stull
-    sturt subentitle subtile subtriple sulides surdation swart swill swipes tanning taster
-    tender tenter teratical thole thone thorough thorter though throuch throughly tiddle tight
-    tiple tithe titled titler titre tittle tradition trame tranation transaction transection
-    transexion transfixion transitional transitionist transitive transitman translation treen
-    trender trough tsquare turns unanimate unanimated unbeginning uncentered uncentred
-    unentered unhorizontal unright unsquared unstraight unupright unvertical uplight uprightly
-    uprights upstraight vanning veery venatical vender venter veridical vertically verticil
-    vestrical vireo volumed volute vortical vorticial waster whale while whine whited whiten
-    whites whits whity whone whore whose whute widdle wight windscreen wiper withouten wives
-    worder wright write yallow yellows yellowy yender zooks zoons
+    acrose agitated animable animatedly animately animater animative animator anisate balow
+    beice bellow belowt beslow blacks blacky bland blank bleck bleed blende blendous blenk
+    blent blick blind block blond border bordered borderer borderies borderism bottomed
+    bottomer bottomry bottomup brack burnt burny byend camara camerade cameral camerata
+    camerate camerina cancered cankered canter canterer cantion cantred capetian captation
+    captious castiron cation caution cautious ceinture cementer cendre censer censored centare
+    centenar centerer centetes centetid centiare centner centrad centrale centrex centrode
+    centroid centry centuried chapping chipping chopping cinter clapping cleam clipping clover
+    coaction coder coker comer conation coner constrain contadino contagion container
+    contakion conter contline contrail cooer coontail cooption copatain coper copping corer
+    corver coved covert covet covey cower cramping crass cratered creak creamy creat creem
+    creeping cress crimping crippling crisping criss crofting crois croisade crooning crosa
+    crosse crossfall crossfile crossing crossmate croustade crows croys darnation deauration
+    delate delation delegate deletery deletive deplete depleted depuration dilation disserve
+    dissolute dissolved dissolvent dissolver ditation diurnation donation dotation ducatoon
+    duplation durational durative effecter effector effet emery enfect evert ewery exhort
+    expert exporter extort fabes faded faden fader falter fasher fasten fastener fatter
+    feaster fester fides fister flame forst foster framea framed framer frape frase fraze
+    frist gleen greed greek greeny greet grein grene horizontally horizontic horizontical
+    imager imagines imago impages insea instar landsale lauder lengthen lengther lengthy
+    letterbomb linger loader lodger logger longe longear longterm losenger louden lounder
+    lounger louter louver lowder lozenger lunger maddle mazement meddle mesic middler minuet
+    minutely minuter minutiae moniment monition monument mooing moping moration morion
+    motation motional motioner movingly mowing mozing muddle musico older ormer paining
+    painting painture paneling panting pease penning phane phene phobos phoney phono phony
+    phore phose photon photopsy phyto pictones pictura pictural pictured picturely picturer
+    picturize pictury pinning plaining planking planting pleased pleaser pleasure plicature
+    poitrail portlast portrayist prancing pranking prease prelease prone proto protract
+    puncture quackery quicken quickener quickens quickset quieten quietener quilter quipster
+    quitter quiverer rander reader redder reeder refunder rehearse reindeer reisolation relace
+    relove remeve reminder remote remotive removed remover renderer renner renter renverse
+    repace reperuse replacer replane replate reponder resilition resolutioner resolutive
+    resorption resperse resplice retender revender revere reverie reverist revers reversal
+    reversed reversely reverser reversi reversis reversive reverso reverted reverter
+    revolution rewinder rewove richt righto righty scart scree screed screek screel screeman
+    screened screener screeny screet secondar seconder secondly secundus shide shill shooter
+    shoother shopster shorer shoreyer short shorten shortener shortish shots shotter shouter
+    shower sides skart skill skreen slade slewer slice slided slider slime slipe slipes slive
+    sloper smart smooch smoot smoothen smoother smoothly snide snorter sooth sorter sower
+    spart spill sporter sports squabbed squame squaredly squarely squarer squark squatted
+    squire stadic stall stant stare starf stark starlight starn statical statice statics stell
+    stert stile stilly stilt stirt stogy stomatic stony stoory store storey storied storier
+    stork storm stormy stoury stower straighten straightly straightup stratic straucht streen
+    stroy stuart stull sturt subentitle substile subtile subtilty subtriple sulides swart
+    swill systatic thorough though throuch throucht throughly ticktock tiple tithe titled
+    titler titre tradition tranation transaction transection transexion transfixion
+    transitional transitionist transitive transitman translation trough turlough unbright
+    unplight unright unupright uplight upplight uprightly uprights vectigal venatical
+    veridical verminal vertically vertices verticil vestrical viatical vireo volumed volute
+    vortical vorticel vorticial watchout whale while whine whited whiten whites whits whity
+    whone whore whose whute windscreen wiper withouten wives write yallow yellowly yellows
+    yellowy zooks zoons
     """
 )

@@ -15,7 +15,7 @@ from ..reading import FILE, ORDINAL, REF, REMOVE, SWAP_WORDS, Parser, first_grou
 def read_photo_ops(p: Parser) -> None:
     """Swap, move, remove, replace, reverse."""
     swap = (
-        r"\b(?:swap|switch|exchange)\s+(?:photos?\s+|images?\s+|pictures?\s+|slides?\s+)?"
+        r"\b(?:swap|switch|exchange)\s+(?:photos?\s+|images?\s+|pictures?\s+|pics?\s+|slides?\s+)?"
         r"(?:number\s+)?(\d+)\s+(?:and|with)\s+(?:number\s+)?(\d+)\b"
     )
     for m in p.find(swap, SWAP_WORDS):

@@ -130,7 +130,7 @@ def read_text(p: Parser) -> None:
         pos = POSITION_WORDS[first_group(m, "pos", "pos2")]
         p.add(m, ops.TextPosition(target=target, pos=pos))
     pos_alone = (
-        rf"(?:放在|放到|放|移到|挪到|移至)\s*(?P<zpos>{POSITION})"
+        rf"(?:放在|放到|放|移到|挪到|移至|改到|改在|换到)\s*(?P<zpos>{POSITION})"
         r"|\b(?:and\s+)?(?P<pos2>centered|centred|at\s+the\s+top|at\s+the\s+bottom|in\s+the\s+middle)\b"
         rf"|\b(?:put|move|place)\s+(?:it|them)\s+(?:at\s+|in\s+|on\s+|to\s+)?(?:the\s+)?(?P<pos>{POSITION})"
     )
