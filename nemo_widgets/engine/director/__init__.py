@@ -42,6 +42,7 @@ Defaults
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ def direct(
     cut = _cut_note(message, zh)
     normalised = normalise(message)
     text = normalised[0]
-    if is_greeting(text):
+    if is_greeting(text) or not re.search(r"\w", text):  # "hi", "help", "?", or nothing at all
         return _say(greeting(draft, media, zh), "greeting")
     if is_thanks(text):
         return _say(thanks(draft, zh), "thanks")
@@ -119,7 +120,7 @@ def direct(
         status = "not_understood"
         if any(missed.code != "unknown" for missed in reading.missed):
             status = "cannot"
-        if not problems:
+        if status == "not_understood":  # nothing read at all: say back the whole message
             said = " ".join(message[:200].split())
             problems = [f"我没有看懂“{said}”。" if zh else f"Sorry, I didn't understand “{said}”."]
         return _explain(draft, zh, status, " ".join([*problems, *cut]), [])

@@ -96,6 +96,9 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
         merged = ops.SetTransition(type=kind, seconds=seconds, factor=None if seconds else factor)
         earlier = {id(op) for op in transitions[:-1]}
         found = [merged if op is transitions[-1] else op for op in found if id(op) not in earlier]
+    named = [op for op in found if isinstance(op, ops.AddMusic) and op.file]
+    if named:  # "use song.mp3 as background music": the file named, not just "music"
+        found = [op for op in found if not isinstance(op, ops.AddMusic) or op is named[-1]]
     last = {type(op): index for index, op in enumerate(found) if op.SINGLE}
     kept: list[ops.Op] = []
     seen: set[ops.Op] = set()

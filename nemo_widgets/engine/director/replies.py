@@ -283,7 +283,7 @@ _GREETING = (
     r"^\s*(?:hi|hello|hey|hiya|yo|good\s+(?:morning|afternoon|evening)|help|\?|what\s+can\s+you\s+do"
     r"|how\s+does\s+this\s+work|how\s+do\s+i\s+(?:use\s+this|start)|what\s+do\s+you\s+do"
     r"|你好|您好|嗨|哈喽|帮助|帮忙|怎么用|你能做什么|你会什么|能做什么|使用说明)"
-    r"(?:\s*(?:there|!|\.|,|！|。|，|\?|？|呀|啊|吗|呢|please))*\s*$"
+    r"(?:\s*(?:!|\.|,|！|。|，|\?|？|呀|啊|吗|呢|please))*\s*$"
 )
 
 

@@ -19,7 +19,7 @@ def read_frame(p: Parser) -> None:
     """Aspect ratio, platform, resolution, fps, fit and background."""
     sep = r"\s*(?::|x|×|/|by|比)\s*"
     pairs = "|".join(rf"{a}{sep}{b}" for a, b in (key.split(":") for key in schema.ASPECTS))
-    for m in p.find(rf"(?<![\d.])(?:{pairs})(?![\d.])"):  # only the shapes there are
+    for m in p.find(rf"(?<![\d.])(?:{pairs})(?!\d|\.\d)"):  # only the shapes there are
         a, b = re.findall(r"\d+", m.group())
         p.add(m, ops.SetAspect(aspect=f"{a}:{b}"))
     for m in p.find(alternation(ASPECT_WORDS)):
