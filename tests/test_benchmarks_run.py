@@ -21,6 +21,7 @@ BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
         ("bench_prompt_lab.py", ["--reps", "1", "--size", "800x600"]),
         ("bench_batch.py", ["--quick"]),
         ("bench_render_workers.py", ["--quick", "--reps", "1"]),
+        ("bench_director.py", ["--reps", "1"]),
         pytest.param(
             "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
         ),

@@ -11,7 +11,7 @@ on these planes, never a per-frame RGB conversion.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,18 +19,9 @@ import av
 import numpy as np
 from PIL import Image, ImageOps
 
+from . import catalog
+
 KEN_BURNS_ZOOM = 1.12
-MOTIONS = ("static", "zoom_in", "zoom_out", "pan_left", "pan_right")
-TRANSITIONS = (
-    "crossfade",
-    "fade_black",
-    "wipe_left",
-    "wipe_right",
-    "slide_left",
-    "slide_right",
-    "zoom",
-    "none",
-)
 
 
 class RenderError(Exception):
@@ -253,6 +244,17 @@ def ken_burns_box(
     return (left, top, left + view_w, top + view_h)
 
 
+# What each motion of the catalogue does to the view (``None``: the photo stays still).
+MOTION_DRAWERS: dict[str, Callable[..., tuple[float, float, float, float]] | None] = {
+    "static": None,
+    "zoom_in": ken_burns_box,
+    "zoom_out": ken_burns_box,
+    "pan_left": ken_burns_box,
+    "pan_right": ken_burns_box,
+}
+MOTIONS = tuple(key for key in catalog.MOTIONS if key in MOTION_DRAWERS)
+
+
 # -- transitions --------------------------------------------------------------------------------
 
 
@@ -266,27 +268,60 @@ def blend(a: np.ndarray, b: np.ndarray, weight: int) -> np.ndarray:
     return mixed.astype(np.uint8)
 
 
+def _crossfade(a: np.ndarray, b: np.ndarray, progress: float, **_: object) -> np.ndarray:
+    return blend(a, b, round(progress * 256))
+
+
+def _fade_black(
+    a: np.ndarray, b: np.ndarray, progress: float, black: np.ndarray, **_: object
+) -> np.ndarray:
+    if progress < 0.5:
+        return blend(a, black, round(progress * 512))
+    return blend(black, b, round(progress * 512) - 256)
+
+
+def _zoom(a: np.ndarray, b: np.ndarray, progress: float, canvas: Canvas, **_: object) -> np.ndarray:
+    """The outgoing frame zooms in (1.0 -> 1.5) while the incoming one fades in."""
+    zoom = 1 + 0.5 * progress
+    size = (canvas.width, canvas.height)
+    w, h = size[0] / zoom, size[1] / zoom
+    box = ((size[0] - w) / 2, (size[1] - h) / 2, (size[0] + w) / 2, (size[1] + h) / 2)
+    return blend(resize_box(a, box, size), b, round(progress * 256))
+
+
+def _cut(a: np.ndarray, b: np.ndarray, progress: float, **_: object) -> np.ndarray:
+    return b
+
+
+def _sideways_as(kind: str) -> Callable[..., np.ndarray]:
+    def draw(
+        a: np.ndarray, b: np.ndarray, progress: float, canvas: Canvas, **_: object
+    ) -> np.ndarray:
+        return _sideways(kind, a, b, progress, canvas)
+
+    return draw
+
+
+# One drawing function per transition of the catalogue (a test checks they are the same keys).
+TRANSITION_DRAWERS: dict[str, Callable[..., np.ndarray]] = {
+    "crossfade": _crossfade,
+    "fade_black": _fade_black,
+    "wipe_left": _sideways_as("wipe_left"),
+    "wipe_right": _sideways_as("wipe_right"),
+    "slide_left": _sideways_as("slide_left"),
+    "slide_right": _sideways_as("slide_right"),
+    "zoom": _zoom,
+    "none": _cut,
+}
+TRANSITIONS = tuple(key for key in catalog.TRANSITIONS if key in TRANSITION_DRAWERS)
+
+
 def transition(
     kind: str, a: np.ndarray, b: np.ndarray, progress: float, canvas: Canvas, black: np.ndarray
 ) -> np.ndarray:
     """A frame between ``a`` (outgoing) and ``b`` (incoming) at ``progress`` in (0, 1)."""
-    weight = round(progress * 256)
-    if kind == "crossfade":
-        return blend(a, b, weight)
-    if kind == "fade_black":
-        if progress < 0.5:
-            return blend(a, black, round(progress * 512))
-        return blend(black, b, round(progress * 512) - 256)
-    if kind == "zoom":
-        # The outgoing frame zooms in (1.0 -> 1.5) while the incoming one fades in.
-        zoom = 1 + 0.5 * progress
-        size = (canvas.width, canvas.height)
-        w, h = size[0] / zoom, size[1] / zoom
-        box = ((size[0] - w) / 2, (size[1] - h) / 2, (size[0] + w) / 2, (size[1] + h) / 2)
-        return blend(resize_box(a, box, size), b, weight)
-    if kind in ("wipe_left", "wipe_right", "slide_left", "slide_right"):
-        return _sideways(kind, a, b, progress, canvas)
-    return b  # "none": a cut
+    draw = TRANSITION_DRAWERS.get(kind, _cut)
+    return draw(a, b, progress, canvas=canvas, black=black)
 
 
 def _sideways(

@@ -22,21 +22,21 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from . import catalog
+
 SCHEMA_VERSION = 1
 VISUAL, AUDIO, TEXT = 0, 1, 7
 TRACK_ORDER = (VISUAL, AUDIO, TEXT)
 TRACK_NAMES = {VISUAL: "Photos", AUDIO: "Music", TEXT: "Titles"}
 
-ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:5": (4, 5)}
+# The values a draft may hold come from the engine's one vocabulary (catalog.py).
+ASPECTS = {key: tuple(int(n) for n in key.split(":")) for key in catalog.ASPECTS}
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080  # the cloud's cap: 1920x1080 or 1080x1920
 RESOLUTIONS = (720, 1080)  # "720p"/"1080p": the shorter side of the frame
-TRANSITIONS = frozenset(
-    {"crossfade", "fade_black", "wipe_left", "wipe_right", "slide_left", "slide_right", "zoom"}
-    | {"none"}
-)
-MOTIONS = frozenset({"static", "zoom_in", "zoom_out", "pan_left", "pan_right"})
-POSITIONS = frozenset({"top", "center", "bottom"})
-FITS = frozenset({"contain", "cover"})
+TRANSITIONS = frozenset(catalog.TRANSITIONS)
+MOTIONS = frozenset(catalog.MOTIONS)
+POSITIONS = frozenset(catalog.POSITIONS)
+FITS = frozenset(catalog.FITS)
 
 DEFAULT_ASPECT = "16:9"
 DEFAULT_RESOLUTION = 1080

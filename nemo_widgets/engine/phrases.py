@@ -16,6 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import cn2an
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from . import catalog
+from .real_words import REAL_WORDS
 
 # --------------------------------------------------------------------------- numbers
 
@@ -63,216 +71,44 @@ EN_ORDINALS = {
     "ninth": 9,
     "tenth": 10,
 }
-ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-ZH_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
-ZH_MULTIPLIERS = {"十": 10, "百": 100}
-_ZH_NUMERAL = "[零〇一二两三四五六七八九十百]+"
+_ZH_NUMERAL = "[零〇一二两三四五六七八九十百千点]"
 # Units after which a Chinese numeral is a count or a length ("三张", "十五秒").
-_ZH_UNITS = "秒|张|分钟|分|帧|个|段|倍|%"
+_ZH_UNITS = "秒|张|分钟|分|帧|个|段|倍|%|遍|小时|次"
 
 # --------------------------------------------------------------------------- vocabulary
 
-# Platforms and orientation words -> aspect ratio (checked longest phrase first).
+# Word -> schema value tables for matching, all read from the one catalogue (catalog.py).
 ASPECT_WORDS = {
-    "youtube shorts": "9:16",
-    "instagram reels": "9:16",
-    "instagram story": "9:16",
-    "instagram stories": "9:16",
-    "tiktok": "9:16",
-    "reels": "9:16",
-    "reel": "9:16",
-    "shorts": "9:16",
-    "stories": "9:16",
-    "story": "9:16",
-    "vertical": "9:16",
-    "portrait": "9:16",
-    "instagram": "4:5",
-    "youtube": "16:9",
-    "landscape": "16:9",
-    "horizontal": "16:9",
-    "widescreen": "16:9",
-    "square": "1:1",
-    "抖音": "9:16",
-    "快手": "9:16",
-    "视频号": "9:16",
-    "竖屏": "9:16",
-    "竖版": "9:16",
-    "竖向": "9:16",
-    "横屏": "16:9",
-    "横版": "16:9",
-    "宽屏": "16:9",
-    "正方形": "1:1",
-    "方形": "1:1",
-    "方屏": "1:1",
+    **catalog.english_words(catalog.ASPECTS),
+    **catalog.chinese_words(catalog.ASPECTS),
+    **{word: platform.aspect for platform in catalog.PLATFORMS for word in platform.words},
 }
-# Display names of the platforms, for replies ("9:16 for TikTok").
-PLATFORM_NAMES = {
-    "youtube shorts": "YouTube Shorts",
-    "instagram reels": "Instagram Reels",
-    "instagram story": "Instagram Stories",
-    "instagram stories": "Instagram Stories",
-    "tiktok": "TikTok",
-    "reels": "Reels",
-    "reel": "Reels",
-    "shorts": "Shorts",
-    "stories": "Stories",
-    "story": "Stories",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "抖音": "抖音",
-    "快手": "快手",
-    "视频号": "视频号",
-}
-
-# Transition words -> schema transition type (longest phrase first when matching).
+PLATFORM_NAMES = {word: platform.name for platform in catalog.PLATFORMS for word in platform.words}
 TRANSITION_WORDS = {
-    "fade to black": "fade_black",
-    "fade through black": "fade_black",
-    "dip to black": "fade_black",
-    "crossfades": "crossfade",
-    "crossfade": "crossfade",
-    "cross-fade": "crossfade",
-    "cross fade": "crossfade",
-    "dissolve": "crossfade",
-    "smooth": "crossfade",
-    "fades": "crossfade",
-    "fade": "crossfade",
-    "wipe left": "wipe_left",
-    "wipe right": "wipe_right",
-    "wipes": "wipe_left",
-    "wipe": "wipe_left",
-    "slide left": "slide_left",
-    "slide right": "slide_right",
-    "slides": "slide_left",
-    "slide": "slide_left",
-    "zoom": "zoom",
-    "hard cuts": "none",
-    "cuts": "none",
-    "no transitions": "none",
-    "no transition": "none",
-    "淡入淡出": "crossfade",
-    "交叉淡化": "crossfade",
-    "叠化": "crossfade",
-    "渐变": "crossfade",
-    "平滑": "crossfade",
-    "柔和": "crossfade",
-    "闪黑": "fade_black",
-    "黑场": "fade_black",
-    "擦除": "wipe_left",
-    "滑动": "slide_left",
-    "推移": "slide_left",
-    "缩放": "zoom",
-    "硬切": "none",
-    "无转场": "none",
-    "不要转场": "none",
-    "去掉转场": "none",
-    "取消转场": "none",
+    **catalog.english_words(catalog.TRANSITIONS),
+    **catalog.chinese_words(catalog.TRANSITIONS),
 }
-
-# Motion words -> a motion, or "ken_burns" (a gentle cycle of the four moves).
 MOTION_WORDS = {
-    "ken burns": "ken_burns",
-    "kenburns": "ken_burns",
-    "zoom in": "zoom_in",
-    "zoom-in": "zoom_in",
-    "zoom out": "zoom_out",
-    "zoom-out": "zoom_out",
-    "pan left": "pan_left",
-    "pan right": "pan_right",
-    "panning": "pan",
-    "pan": "pan",
-    "slow zoom": "zoom_in",
-    "no motion": "static",
-    "no movement": "static",
-    "no zoom": "static",
-    "static": "static",
-    "still": "static",
-    "推近": "zoom_in",
-    "放大": "zoom_in",
-    "拉远": "zoom_out",
-    "缩小": "zoom_out",
-    "平移": "pan",
-    "摇镜": "pan",
-    "动感": "ken_burns",
-    "动态": "ken_burns",
-    "运镜": "ken_burns",
-    "静态": "static",
-    "静止": "static",
-    "不要动": "static",
+    **catalog.english_words(catalog.MOTIONS, catalog.MOTION_STYLES),
+    **catalog.chinese_words(catalog.MOTIONS, catalog.MOTION_STYLES),
 }
-# The Ken Burns cycle: one move per photo, so consecutive photos never move alike.
-KEN_BURNS_CYCLE = ("zoom_in", "pan_right", "zoom_out", "pan_left")
-PAN_CYCLE = ("pan_right", "pan_left")
-
 POSITION_WORDS = {
-    "at the top": "top",
-    "on top": "top",
-    "top": "top",
-    "in the centre": "center",
-    "in the center": "center",
-    "in the middle": "center",
-    "centre": "center",
-    "center": "center",
-    "middle": "center",
-    "at the bottom": "bottom",
-    "bottom": "bottom",
-    "顶部": "top",
-    "顶端": "top",
-    "上方": "top",
-    "上面": "top",
-    "中间": "center",
-    "居中": "center",
-    "正中": "center",
-    "中央": "center",
-    "底部": "bottom",
-    "下方": "bottom",
-    "下面": "bottom",
+    **catalog.english_words(catalog.POSITIONS),
+    **catalog.chinese_words(catalog.POSITIONS),
 }
-
-COLOUR_WORDS = {
-    "black": "#000000",
-    "white": "#ffffff",
-    "grey": "#808080",
-    "gray": "#808080",
-    "黑色": "#000000",
-    "白色": "#ffffff",
-    "灰色": "#808080",
-}
-
-# Human names of the schema's values, for replies.
-TRANSITION_NAMES = {
-    "crossfade": ("crossfades", "交叉淡化"),
-    "fade_black": ("fades through black", "闪黑"),
-    "wipe_left": ("wipes", "擦除"),
-    "wipe_right": ("wipes to the right", "向右擦除"),
-    "slide_left": ("slides", "滑动"),
-    "slide_right": ("slides to the right", "向右滑动"),
-    "zoom": ("zoom transitions", "缩放转场"),
-    "none": ("hard cuts", "硬切"),
-}
-MOTION_NAMES = {
-    "static": ("static photos", "静止画面"),
-    "zoom_in": ("a slow zoom in", "缓慢推近"),
-    "zoom_out": ("a slow zoom out", "缓慢拉远"),
-    "pan_left": ("a pan to the left", "向左平移"),
-    "pan_right": ("a pan to the right", "向右平移"),
-    "pan": ("alternating pans", "左右交替平移"),
-    "ken_burns": ("Ken Burns zooms and pans", "Ken Burns 缩放平移"),
-}
-POSITION_NAMES = {
-    "top": ("at the top", "顶部"),
-    "center": ("in the centre", "居中"),
-    "bottom": ("at the bottom", "底部"),
-}
-
+COLOUR_WORDS = {**catalog.english_words(catalog.COLOURS), **catalog.chinese_words(catalog.COLOURS)}
+FIT_WORDS = {**catalog.english_words(catalog.FITS), **catalog.chinese_words(catalog.FITS)}
 
 # --------------------------------------------------------------------------- normalising
 
 QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTES_MAX = 50  # quotations kept per message
+QUOTE_MAX = 200  # longer quoted text is not a title: bounded, so each quote is read in one pass
 _QUOTED = re.compile(
     # An apostrophe between letters ("don't") stays inside a single-quoted text.
-    r"""(?<![a-z0-9])'((?:[^']|'(?=[a-z]))+)'(?![a-z])"""
-    r"""|"([^"]+)"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》""",
+    rf"""(?<![a-z0-9])'((?:[^']|'(?=[a-z])){{1,{QUOTE_MAX}}})'(?![a-z])"""
+    rf"""|"([^"]{{1,{QUOTE_MAX}}})"|“([^”]{{1,{QUOTE_MAX}}})”|‘([^’]{{1,{QUOTE_MAX}}})’"""
+    rf"""|「([^」]{{1,{QUOTE_MAX}}})」|『([^』]{{1,{QUOTE_MAX}}})』|《([^》]{{1,{QUOTE_MAX}}})》""",
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
@@ -287,11 +123,14 @@ def extract_quotes(message: str) -> tuple[str, list[str]]:
     """Replace quoted text by ``⟦n⟧`` placeholders; return the text and the quotes in order.
 
     A single quote only opens a quotation when it does not follow a letter, so "don't" and
-    "photo's" are left alone.
+    "photo's" are left alone. Past ``QUOTES_MAX`` quotations (no message needs more: a title
+    and a few captions), quoted text is dropped.
     """
     quotes: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
+        if len(quotes) >= QUOTES_MAX:
+            return " "
         text = next(group for group in match.groups() if group is not None).strip()
         quotes.append(text)
         return f" ⟦{len(quotes) - 1}⟧ "
@@ -299,24 +138,32 @@ def extract_quotes(message: str) -> tuple[str, list[str]]:
     return _QUOTED.sub(keep, message), quotes
 
 
-def zh_number(numeral: str) -> int | None:
-    """A Chinese numeral (up to the hundreds) as an int: "十五" -> 15, "二十" -> 20."""
-    total, current = 0, 0
-    for char in numeral:
-        if char in ZH_DIGITS:
-            current = current * 10 + ZH_DIGITS[char] if current else ZH_DIGITS[char]
-        elif char in ZH_MULTIPLIERS:
-            total += (current or 1) * ZH_MULTIPLIERS[char]
-            current = 0
-        else:
-            return None
-    return total + current
+def zh_number(numeral: str) -> float | None:
+    """A Chinese numeral as a number, read by cn2an: "十五" -> 15, "两" -> 2, "一点五" -> 1.5."""
+    try:
+        value = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _digits(value: float) -> str:
+    return f"{value:g}"
 
 
 def _en_numbers(text: str) -> str:
-    """English number words -> digits ("twenty-five" -> "25", "a minute" -> "1 minute")."""
+    """English number words -> digits ("twenty-five" -> "25", "a minute" -> "1 minute",
+    "one and a half" -> "1.5"); fractions and multiples become the tokens the parser reads
+    ("a third" -> "⅓", "twice" -> "2x")."""
+    text = re.sub(r" ?\b(?:percent|per cent|pct)\b", "%", text)
     text = re.sub(r"\bhalf an? minute\b", "30 seconds", text)
+    text = re.sub(r"\bhalf a second\b", "0.5 seconds", text)
+    text = re.sub(r"\ba (minute|min) and a half\b", r"1.5 \1s", text)
     text = re.sub(r"\b(?:a|an|one) (minute|min)\b", r"1 \1", text)
+    text = text.replace(" and a half", " andahalf")
+    text = re.sub(r"\b(?:a|one)[- ](third|quarter|half)\b", lambda m: _FRACTIONS[m.group(1)], text)
+    text = re.sub(r"\b(?:twice|double)\b", "2x", text)
+    text = re.sub(r"\b(?:triple|three times)\b", "3x", text)
     tens = "|".join(EN_TENS)
     units = "|".join(EN_UNITS)
 
@@ -328,38 +175,162 @@ def _en_numbers(text: str) -> str:
 
     pattern = rf"\b(?:({tens})(?:[- ]({units}))?|({units}))\b"
     # "the first one", "this one": "one" is a pronoun there, not a number.
-    pronoun = re.compile(rf"\b(?:{'|'.join(EN_ORDINALS)}|last|this|that|each|every|the) one\b")
+    pronoun = re.compile(
+        rf"\b(?:{'|'.join(EN_ORDINALS)}|last|this|that|each|every|the|which|new|other) one\b"
+    )
     protected = [m.span() for m in pronoun.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:
-        if match.group(3) == "one" and any(s <= match.start() < e for s, e in protected):
-            return match.group(0)
+        if match.group(3) == "one" and (
+            any(s <= match.start() < e for s, e in protected)
+            or not (
+                _ONE_BEFORE.match(text, match.end()) or _ONE_AFTER.search(text[: match.start()])
+            )
+        ):
+            return match.group(0)  # "the mountain one", "which one": a pronoun
         return number(match)
 
-    return re.sub(pattern, replace, text)
+    text = re.sub(pattern, replace, text)
+    text = re.sub(r"\b(\d+) andahalf\b", lambda m: f"{int(m.group(1))}.5", text)
+    text = text.replace(" andahalf", " and a half")
+    return re.sub(r"\b(\d+) point (\d)\b", r"\1.\2", text)
+
+
+_FRACTIONS = {"third": "⅓", "quarter": "¼", "half": "½"}
+# "one" is a number before a unit or a noun, or after a photo noun ("photo one"); else a pronoun.
+_ONE_BEFORE = re.compile(
+    r"\s*(?:-\s*)?(?:seconds?|secs?|s\b|minutes?|mins?|hours?|photos?|pictures?|images?|pics?|slides?"
+    r"|shots?|clips?|frames?|fps|more|by|x\b|:|point|and\s+a\s+half|andahalf|%|percent)"
+)
+_ONE_AFTER = re.compile(r"(?:photo|picture|image|pic|slide|number|#|to|from|position|and|or)\s*$")
+_ZH_RUN = re.compile(f"{_ZH_NUMERAL}{{1,12}}")
 
 
 def _zh_numbers(text: str) -> str:
-    """Chinese numerals before a unit or after 第 -> digits ("第二张" -> "第2张")."""
-    text = re.sub(r"半分钟", "30秒", text)
+    """Chinese numerals before a unit, or after 第/前/后, -> digits ("第二张" -> "第2张",
+    "两分半" -> "2分30秒", "三十%" -> "30%"); a third, half -> the parser's tokens."""
+    text = text.replace("半分钟", "30秒")
+    text = re.sub(r"三分之一", "⅓", text)
+    text = re.sub(r"四分之一", "¼", text)
+    text = re.sub(r"一半", "½", text)
     text = re.sub(
-        rf"百分之({_ZH_NUMERAL}|\d+)",
-        lambda m: f"{m.group(1) if m.group(1).isdigit() else zh_number(m.group(1))}%",
+        rf"百分之({_ZH_NUMERAL}{{1,12}}|\d{{1,3}})",
+        lambda m: f"{m.group(1) if m.group(1).isdigit() else _digits(zh_number(m.group(1)) or 0)}%",
         text,
     )
 
     def convert(match: re.Match[str]) -> str:
-        value = zh_number(match.group(2))
-        return match.group(0) if value is None else f"{match.group(1)}{value}"
+        run = match.group()
+        before, after = text[max(0, match.start() - 1) : match.start()], text[match.end() :]
+        if not (before in ("第", "前", "后") or re.match(rf"\s*(?:{_ZH_UNITS})", after)):
+            return run
+        value = zh_number(run)
+        return run if value is None else _digits(value)
 
-    text = re.sub(rf"(第)({_ZH_NUMERAL})", convert, text)
-    return re.sub(rf"()({_ZH_NUMERAL})(?=\s*(?:{_ZH_UNITS}))", convert, text)
+    text = _ZH_RUN.sub(convert, text)
+    text = re.sub(r"(\d+)\s*分(?:钟)?半(?:钟)?", r"\1分30秒", text)
+    text = re.sub(r"(\d+)\s*秒(?:钟)?半(?:钟)?", r"\1.5秒", text)
+    text = re.sub(r"(\d+)\s*个半小时", r"\1.5小时", text)
+    text = re.sub(r"(?<![\d.])半秒", "0.5秒", text)
+    return re.sub(r"(\d+)\s*倍", r"\1x", text)
+
+
+# --------------------------------------------------------------------------- typos
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# English words the parser reads: a word within one edit of one of these (two for long words)
+# is read as it ("secnds" -> "seconds", "sqaure" -> "square", "captoin" -> "caption"); words of
+# fewer than five letters are left alone.
+KEYWORDS = frozenset(
+    word
+    for phrase in (
+        *ASPECT_WORDS,
+        *TRANSITION_WORDS,
+        *MOTION_WORDS,
+        *POSITION_WORDS,
+        *COLOUR_WORDS,
+        *FIT_WORDS,
+    )
+    for word in phrase.split()
+    if word.isascii() and word.isalpha() and len(word) >= 5
+) | {
+    w
+    for w in _wordset(
+        "seconds second minutes minute photos photo pictures picture images image slides slide "
+        "caption captions subtitle subtitles title music song soundtrack volume quieter louder "
+        "transition transitions crossfade crossfades remove delete shorter longer faster slower "
+        "reverse replace background slideshow video length duration first last every each "
+        "quicker start beginning export render square vertical portrait landscape horizontal "
+        "instagram tiktok youtube frame black white bars swap move order undo fade dissolve "
+        "zoom pan burns ken wipe wipes resolution please without make"
+    )
+    if len(w) >= 5
+}
+# Everyday words that are never corrected, even when close to a keyword ("there" ~ "three").
+_COMMON = _wordset(
+    "there their these those where were here have make made more move mode some same time "
+    "file fine five like line nice mine site sure pure just want with into onto over "
+    "them then than they this that what when while which whole each also only very much "
+    "many most must next text test best rest west last fast past cast vast font foot fold "
+    "bold gold told hold call tall ball wall fall full pull sale tale male mile smile "
+    "style slow show shot shots shoot photos pics pic play plays stay stays long song sing "
+    "wing ring bring thing think thank thanks could would should maybe little bit bits "
+    "about above after again along also away back been before being below both down even "
+    "ever from give goes going good great have help here just keep kind know look lots "
+    "many need never nothing okay once other ours part really right said says seem shall "
+    "since still such take tell than thing those though through under until upon used "
+    "using want ways well went will within without work works your yours yeah sorry hello "
+    "thanks cool hey great love lovely nice awesome amazing beautiful pretty cute little "
+    "video photo photos seconds minutes title music"
+)
+
+
+_BY_FIRST_LETTER: dict[str, tuple[str, ...]] = {}
+for _keyword in sorted(KEYWORDS):
+    _BY_FIRST_LETTER[_keyword[0]] = (*_BY_FIRST_LETTER.get(_keyword[0], ()), _keyword)
+
+
+@lru_cache(maxsize=4096)
+def _correct(word: str) -> str:
+    if word in KEYWORDS or word in _COMMON or word in REAL_WORDS or not 5 <= len(word) <= 20:
+        return word
+    limit = 1 if len(word) <= 7 else 2
+    # People rarely mistype a word's first letter: "feels" is not a typo of "reels".
+    candidates = _BY_FIRST_LETTER.get(word[0], ())
+    found = process.extractOne(
+        word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+    )
+    return found[0] if found else word
+
+
+def correct_typos(text: str) -> str:
+    """Each ASCII word within an edit or two of a keyword is replaced by it (rapidfuzz)."""
+    return re.sub(r"(?<![\w.\-])[a-z]{5,20}(?![\w\-]|\.\w)", lambda m: _correct(m.group()), text)
+
+
+# --------------------------------------------------------------------------- normalising
+
+MAX_MESSAGE_CHARS = 4000  # a longer message is read up to here, and the reply says so
+_LONG_RUN = re.compile(r"[^\s\u4e00-\u9fff]{65,}")
+# Characters no instruction uses (other scripts, symbols, emoji) become spaces: the patterns
+# then scan only ASCII, CJK ideographs and CJK punctuation.
+_UNUSED = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef⟦⟧⅓¼½“”‘’×]+")
 
 
 def normalise(message: str) -> tuple[str, list[str]]:
-    """The message ready for matching (see the module docstring) and its quoted texts."""
-    text, quotes = extract_quotes(message)
+    """The message ready for matching (see the module docstring) and its quoted texts.
+
+    Linear time: quotes are found in one pass, runs of 65 or more non-space, non-CJK
+    characters (no word people type is that long) are dropped before any pattern reads them.
+    """
+    text, quotes = extract_quotes(message[:MAX_MESSAGE_CHARS])
     # NFKC turns full-width digits, colons and percent signs into ASCII ones.
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _zh_numbers(_en_numbers(text))
+    # One space between words from here on: no pattern then meets a long run of whitespace.
+    text = " ".join(_LONG_RUN.sub(" ", _UNUSED.sub(" ", text)).split())
+    text = _zh_numbers(_en_numbers(correct_typos(text)))
     return " ".join(text.split()), quotes

@@ -413,9 +413,12 @@ def test_what_cannot_be_done_leaves_the_draft_untouched(message, words):
     assert base == before
 
 
-def test_one_impossible_instruction_cancels_the_whole_message():
+def test_one_impossible_instruction_does_not_cancel_the_others():
+    # Issue 11 item 4 changed this: what can be done is done, and the reply says what was not.
     edit = direct("9:16 and delete photo 9", built(), MEDIA)
-    assert edit.draft is None and edit.result["status"] == "cannot"
+    assert edit.draft["m"]["aspect"] == "9:16" and len(visuals(edit.draft)) == 5
+    assert "only 5 photos" in edit.reply and "1 to 5" in edit.reply
+    assert edit.args == {"ops": [{"op": "set_aspect", "aspect": "9:16"}]}
 
 
 @pytest.mark.parametrize(
@@ -688,4 +691,4 @@ def test_normalise(message, text):
 def test_quotes_of_every_kind_are_read():
     for quoted in ("'X Y'", '"X Y"', "“X Y”", "‘X Y’", "「X Y」", "『X Y』"):
         ops, _ = parse(f"title {quoted}")
-        assert ops == [{"op": "set_title", "text": "X Y"}], quoted
+        assert [op.args() for op in ops] == [{"op": "set_title", "text": "X Y"}], quoted

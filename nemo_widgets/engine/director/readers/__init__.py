@@ -1,0 +1,1 @@
+"""One reader per family of instructions; :mod:`..parse` runs them in order."""
