@@ -1,63 +1,64 @@
-"""nemo-widgets: turn photos into videos by chatting, in a notebook cell."""
+"""nemo-widgets: turn photos into videos by chatting, in a notebook cell.
+
+Every public name is loaded on first use (PEP 562), so that ``import nemo_widgets`` costs
+almost nothing and a part (the engine's render child, the CLI) imports only what it needs:
+the client pulls in httpx, the engine the video stack, the widget anywidget and ipywidgets.
+"""
+
+from __future__ import annotations
 
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .api import AsyncNemoClient, NemoClient, NemoError
-from .config import Timings
-from .timeline import Segment, Timeline, Track
 
 # A library logs, the application decides where it goes: without this, Python prints our
 # warnings and tracebacks to stderr, which a notebook shows under whatever cell ran last.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-
-# Notebook tools, imported on first use (they pull in the widget or the sample drawing code).
-_NOTEBOOK_TOOLS = {
+# Public name -> the module that defines it (relative to this package).
+_LAZY = {
+    "AsyncNemoClient": ".api",
     "Batch": ".batch",
     "MadeVideo": ".make",
+    "NemoClient": ".api",
+    "NemoError": ".api",
+    "NemoStudio": ".widget",
     "PromptLab": ".prompt_lab",
+    "Segment": ".timeline",
+    "Timeline": ".timeline",
+    "Timings": ".config",
+    "Track": ".timeline",
     "VideoPlayer": ".widget",
     "make_video": ".make",
     "sample_music": ".samples",
     "sample_photos": ".samples",
+    "start_engine": ".engine.server",
 }
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ loads these
+    from .api import AsyncNemoClient, NemoClient, NemoError  # noqa: F401
+    from .batch import Batch  # noqa: F401
+    from .config import Timings  # noqa: F401
+    from .engine.server import start_engine  # noqa: F401
+    from .make import MadeVideo, make_video  # noqa: F401
+    from .prompt_lab import PromptLab  # noqa: F401
+    from .samples import sample_music, sample_photos  # noqa: F401
+    from .timeline import Segment, Timeline, Track  # noqa: F401
+    from .widget import NemoStudio, VideoPlayer  # noqa: F401
 
 
 def __getattr__(name: str) -> object:
-    # The engine pulls in the video stack (PyAV, NumPy, Pillow): import it only when asked.
-    if name == "start_engine":
-        from .engine.server import start_engine
-
-        return start_engine
-    # The widget pulls in anywidget and ipywidgets: only for notebook users.
-    if name == "NemoStudio":
-        from .widget import NemoStudio
-
-        return NemoStudio
-    if name in _NOTEBOOK_TOOLS:
-        module = importlib.import_module(_NOTEBOOK_TOOLS[name], __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module 'nemo_widgets' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nemo_widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # the next lookup does not come here
+    return value
 
 
-__all__ = [
-    "AsyncNemoClient",
-    "Batch",
-    "MadeVideo",
-    "NemoClient",
-    "NemoError",
-    "NemoStudio",
-    "PromptLab",
-    "Segment",
-    "Timeline",
-    "Timings",
-    "Track",
-    "VideoPlayer",
-    "__version__",
-    "make_video",
-    "sample_music",
-    "sample_photos",
-    "start_engine",
-]
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -15,33 +15,39 @@
 Which backend: a server URL (argument or ``NEMO_API_URL``) is used as given, and ``"local"``
 names the embedded engine. Without a URL, a token (argument or ``NEMO_TOKEN``) means the
 NemoVideo cloud, and no token means the **local engine**, started on this machine on first use:
-free, private and offline. :attr:`Settings.backend` says which one is in use.
+free, private and offline. :attr:`Settings.backend` says which one is in use;
+``nemo_widgets.backend`` starts the local engine when the settings name it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._secret import Secret
 from ._version import __version__
-from .api.auth import Secret
+from .paths import default_data_dir
+from .protocol import MAX_UPLOAD_BYTES
 
 CLOUD_API_URL = "https://mega-api-prod.nemovideo.ai"
 CLOUD_WEB_URL = "https://nemovideo.com"
 LOCAL = "local"  # the base URL that names the embedded engine
 SKILL_SOURCE = "nemo-widgets"
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
-
-# URLs of the engines this process started, so that `backend` can name them.
-_local_engine_urls: set[str] = set()
-
-
-def note_local_engine(url: str) -> None:
-    """Remember that ``url`` is a local engine of this process (the engine calls this)."""
-    _local_engine_urls.add(url)
+__all__ = [
+    "CLOUD_API_URL",
+    "CLOUD_WEB_URL",
+    "LOCAL",
+    "LOCAL_TIMINGS",
+    "MAX_UPLOAD_BYTES",
+    "SKILL_SOURCE",
+    "Settings",
+    "Timings",
+    "default_data_dir",
+    "detect_platform",
+]
 
 
 @dataclass(frozen=True)
@@ -73,17 +79,6 @@ class Timings:
 LOCAL_TIMINGS = Timings(poll_initial=0.25, poll_factor=1.0, poll_max=0.25)
 
 
-def default_data_dir() -> Path:
-    """Where the local engine keeps its data: ``$NEMO_DATA_DIR``, else the platform's user
-    data folder (``~/.local/share/nemo-widgets`` on Linux)."""
-    configured = os.environ.get("NEMO_DATA_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path("nemo-widgets", appauthor=False)
-
-
 def detect_platform() -> str:
     """Where the client runs, for the ``X-Skill-Platform`` header."""
     if "google.colab" in sys.modules:
@@ -110,6 +105,8 @@ class Settings:
     timings: Timings = field(default_factory=Timings)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     web_url_configured: bool = True
+    # The server is an engine of this process (set by ``nemo_widgets.backend``).
+    local_engine: bool = False
 
     @classmethod
     def resolve(
@@ -151,7 +148,7 @@ class Settings:
         """``"cloud"``, ``"local"`` (an engine of this process, started or not) or ``"server"``."""
         if self.base_url == CLOUD_API_URL:
             return "cloud"
-        if self.base_url == LOCAL or self.base_url in _local_engine_urls:
+        if self.base_url == LOCAL or self.local_engine:
             return "local"
         return "server"
 
@@ -165,20 +162,6 @@ class Settings:
         if self.backend_kind == "local":
             return f"local engine at {self.base_url}"
         return f"server at {self.base_url}"
-
-    def with_backend_running(self) -> Settings:
-        """These settings with the local engine started, if they name it; else unchanged.
-
-        The client reaches the engine over HTTP like any server; only its URL comes from here.
-        """
-        if self.base_url != LOCAL:
-            return self
-        from .engine.server import start_engine
-
-        url = start_engine()
-        # The engine serves the pages claim links open, unless another web app is configured.
-        web_url = self.web_url if self.web_url_configured else url
-        return replace(self, base_url=url, web_url=web_url)
 
     @property
     def attribution_headers(self) -> dict[str, str]:

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .api.auth import Secret
+from ._secret import Secret
 from .api.client import AsyncNemoClient
 from .api.errors import AuthError, ExportBlocked, OutOfCredits
 from .api.sync_client import NemoClient

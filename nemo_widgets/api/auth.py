@@ -17,32 +17,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._secret import Secret
+
 CLIENT_ID_FILE = "client_id"
 TOKEN_CACHE_FILE = "nemo_widgets_tokens.json"
 _TOKEN_PATTERN = re.compile(r"nmv_[A-Za-z0-9_\-]+")
-
-
-class Secret:
-    """A string that never shows itself in ``repr``, ``str`` or f-strings."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def redact(text: str, *secrets: Secret | str | None) -> str:

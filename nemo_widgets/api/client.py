@@ -35,7 +35,23 @@ from urllib.parse import quote
 
 import httpx
 
+from ..backend import running as backend_running
 from ..config import Settings, Timings
+from ..protocol import (
+    ANONYMOUS_TOKEN_PATH,
+    APP_NAME,
+    CLAIM_TOKEN_PATH,
+    CREDITS_PATH,
+    ENGINE_INFO_PATH,
+    ENGINE_NAME,
+    RENDER_CANCEL_PATH,
+    RENDER_DOWNLOAD_PATH,
+    RENDER_PATH,
+    RENDER_STATUS_PATH,
+    SESSION_PATH,
+    STATE_PATH,
+    UPLOAD_PATH,
+)
 from ..timeline import Timeline
 from . import cloud_formats, uploads
 from .auth import AnonymousToken, Secret, TokenCache, load_or_create_client_id, redact
@@ -66,11 +82,9 @@ from .models import Credits, RenderJob, Session, State, Upload
 
 logger = logging.getLogger("nemo_widgets.api")
 
-APP_NAME = "nemo_agent"
 # Errors after which the request cannot have reached the server, so sending it again is safe.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _DOWNLOAD_CHUNK = 1024 * 1024
-_ENGINE_NAME = "nemo-widgets"  # what the local engine answers at /api/engine/info
 # Said once, at the first HEIC/HEIF photo sent to a server other than the local engine.
 HEIC_NOTICE = (
     "{name} is a HEIC photo, which NemoVideo's cloud does not list, so it is sent as a "
@@ -126,18 +140,20 @@ class AsyncNemoClient:
         timings: Timings | None = None,
         max_upload_bytes: int | None = None,
     ):
-        self.settings = Settings.resolve(
-            base_url=base_url,
-            token=token,
-            client_id=client_id,
-            web_url=web_url,
-            config_dir=config_dir,
-            skill_source=skill_source,
-            skill_version=skill_version,
-            skill_platform=skill_platform,
-            timings=timings,
-            max_upload_bytes=max_upload_bytes,
-        ).with_backend_running()
+        self.settings = backend_running(
+            Settings.resolve(
+                base_url=base_url,
+                token=token,
+                client_id=client_id,
+                web_url=web_url,
+                config_dir=config_dir,
+                skill_source=skill_source,
+                skill_version=skill_version,
+                skill_platform=skill_platform,
+                timings=timings,
+                max_upload_bytes=max_upload_bytes,
+            )
+        )
         logger.info("using the %s", self.settings.backend)
         t = self.settings.timings
         self._http = httpx.AsyncClient(
@@ -195,12 +211,12 @@ class AsyncNemoClient:
                 self._local_engine = kind == "local"
             else:
                 try:
-                    info = await self._call("GET", "/api/engine/info")
+                    info = await self._call("GET", ENGINE_INFO_PATH)
                 except ServerError:
                     raise  # unreachable or failing: undecided, and the caller's call would fail
                 except NemoError:  # refused (an unknown path): another server
                     info = None
-                self._local_engine = isinstance(info, dict) and info.get("engine") == _ENGINE_NAME
+                self._local_engine = isinstance(info, dict) and info.get("engine") == ENGINE_NAME
         return self._local_engine
 
     async def export_notice(self) -> Notice | None:
@@ -222,7 +238,7 @@ class AsyncNemoClient:
         """Create a project and its agent session (docs/protocol.md#sessions)."""
         data = await self._call(
             "POST",
-            f"/api/tasks/me/with-session/{APP_NAME}",
+            SESSION_PATH.format(app=APP_NAME),
             json={"task_name": task_name, "language": language},
         )
         try:
@@ -251,7 +267,7 @@ class AsyncNemoClient:
         try:
             data = await self._call(
                 "POST",
-                "/api/auth/claim-token",
+                CLAIM_TOKEN_PATH,
                 json={"task_id": session.task_id, "session_id": session.session_id},
             )
         except NemoError as exc:
@@ -266,11 +282,11 @@ class AsyncNemoClient:
 
     async def credits(self) -> Credits:
         """The credit balance (docs/protocol.md#credits)."""
-        return Credits.from_data(await self._call("GET", "/api/credits/balance/simple"))
+        return Credits.from_data(await self._call("GET", CREDITS_PATH))
 
     async def state(self, session_id: str) -> State:
         """The session state with its draft (docs/protocol.md#session-state)."""
-        path = f"/api/state/{APP_NAME}/me/{session_id}/latest"
+        path = STATE_PATH.format(app=APP_NAME, session_id=session_id)
         return State.from_data(await self._call("GET", path))
 
     async def upload(self, session_id: str, *files: uploads.FileInput) -> Upload:
@@ -415,7 +431,7 @@ class AsyncNemoClient:
                 "output": {"format": "mp4", "quality": quality},
             }
             try:
-                data = await self._call("POST", "/api/render/proxy/lambda", json=body)
+                data = await self._call("POST", RENDER_PATH, json=body)
             except (AuthError, ExportBlocked, OutOfCredits, RateLimited, SessionNotFound):
                 raise  # a new id cannot help with these
             except NemoError as exc:
@@ -429,14 +445,14 @@ class AsyncNemoClient:
     async def render_status(self, render_id: str) -> RenderJob:
         """One poll of an export (docs/protocol.md#render-polling); transient failures are
         retried on the same id."""
-        data = await self._call("GET", f"/api/render/proxy/lambda/{render_id}")
+        data = await self._call("GET", RENDER_STATUS_PATH.format(render_id=render_id))
         job = RenderJob.from_data(data, fallback_id=render_id)
         # The server's error text is shown to people: it must not carry the token.
         return job if job.error is None else replace(job, error=self._redact(job.error))
 
     async def cancel_render(self, render_id: str) -> None:
         """Ask the server to cancel a pending export (documented only in an older note)."""
-        await self._call("POST", f"/api/render/proxy/lambda/{render_id}/cancel")
+        await self._call("POST", RENDER_CANCEL_PATH.format(render_id=render_id))
 
     async def wait_render(
         self, render_id: str | RenderJob, on_progress: ProgressCallback | None = None
@@ -500,7 +516,7 @@ class AsyncNemoClient:
                 return await self._download_to(job.output_url, target)
             except (NemoError, httpx.TransportError) as exc:
                 logger.info("download from the output URL failed (%s); using the fallback", exc)
-        return await self._download_to(f"/api/render/proxy/{job.id}/download", target)
+        return await self._download_to(RENDER_DOWNLOAD_PATH.format(render_id=job.id), target)
 
     # -- the agent stream ------------------------------------------------------------------
 
@@ -729,7 +745,7 @@ class AsyncNemoClient:
     async def _fetch_anonymous_token(self) -> None:
         client_id = self.settings.client_id or load_or_create_client_id(self.settings.config_dir)
         data = await self._call(
-            "POST", "/api/auth/anonymous-token", auth=False, headers={"X-Client-Id": client_id}
+            "POST", ANONYMOUS_TOKEN_PATH, auth=False, headers={"X-Client-Id": client_id}
         )
         value = data.get("token") if isinstance(data, dict) else None
         if not isinstance(value, str) or not value:
@@ -755,7 +771,7 @@ class AsyncNemoClient:
 
     @staticmethod
     def _upload_path(session_id: str) -> str:
-        return f"/api/upload-video/{APP_NAME}/me/{session_id}"
+        return UPLOAD_PATH.format(app=APP_NAME, session_id=session_id)
 
     def _same_origin(self, url: httpx.URL) -> bool:
         base = httpx.URL(self.settings.base_url)

@@ -11,6 +11,13 @@ from typing import Any
 
 import httpx
 
+from ..protocol import (
+    AUTH_INVALID,
+    FILE_TOO_LARGE,
+    OUT_OF_CREDITS,
+    SESSION_NOT_FOUND,
+    UNSUPPORTED_FILE,
+)
 from .errors import (
     ACCEPTED_FORMATS_TEXT,
     AuthError,
@@ -23,12 +30,6 @@ from .errors import (
     SessionNotFound,
     UnsupportedFile,
 )
-
-AUTH_INVALID = 1001
-SESSION_NOT_FOUND = 1002
-OUT_OF_CREDITS = 2001
-UNSUPPORTED_FILE = 4001
-FILE_TOO_LARGE = 4002
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from ..api import events as wire
 from ..api.client import AsyncNemoClient
 from ..api.errors import NemoError, OutOfCredits, SessionNotFound
 from ..api.models import Credits, RenderJob, State
-from ..config import default_data_dir
+from ..paths import default_data_dir
 from ..timeline import Timeline
 from .events import (
     BusyChanged,

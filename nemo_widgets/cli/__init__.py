@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..api import AuthError, ExportBlocked, FileTooLarge, NemoError, OutOfCredits, UnsupportedFile
 from ..config import default_data_dir
 from . import account, make, serve, studio

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import __version__
+from .._version import __version__
 from ..api import NemoClient
 from ..config import LOCAL, Settings, default_data_dir
 

@@ -37,7 +37,26 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from .._version import __version__
-from ..config import MAX_UPLOAD_BYTES
+from ..protocol import (
+    ANONYMOUS_TOKEN_PATH,
+    APP_NAME,
+    AUTH_INVALID,
+    CLAIM_TOKEN_PATH,
+    CREDITS_PATH,
+    ENGINE_INFO_PATH,
+    ENGINE_NAME,
+    MAX_UPLOAD_BYTES,
+    OUT_OF_CREDITS,
+    RENDER_CANCEL_PATH,
+    RENDER_DOWNLOAD_PATH,
+    RENDER_PATH,
+    RENDER_STATUS_PATH,
+    RUN_SSE_PATH,
+    SESSION_NOT_FOUND,
+    SESSION_PATH,
+    STATE_PATH,
+    UPLOAD_PATH,
+)
 from . import adk, director, limits, notices
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
@@ -49,7 +68,6 @@ from .store import RenderRecord, SessionRecord, Store
 
 logger = logging.getLogger("nemo_widgets.engine")
 
-APP_NAME = "nemo_agent"
 DECODES_AT_ONCE = 2  # uploads checked and converted at the same time (one heavy one of them)
 DIRECTORS_AT_ONCE = 4  # turns being directed at the same time, across sessions
 TURN_COST = 1.0  # credits per chat turn that changes the draft, when a budget is set
@@ -148,14 +166,16 @@ class Engine:
         user_id = self.store.user_for_token(token) if token else None
         if user_id is None:
             raise ApiError(
-                401, 1001, "token invalid or expired: get a new one at /api/auth/anonymous-token"
+                401,
+                AUTH_INVALID,
+                "token invalid or expired: get a new one at /api/auth/anonymous-token",
             )
         return user_id
 
     def session(self, session_id: str, user_id: str) -> SessionRecord:
         record = self.store.session(str(session_id), user_id)
         if record is None:
-            raise ApiError(404, 1002, "Session not found")
+            raise ApiError(404, SESSION_NOT_FOUND, "Session not found")
         return record
 
     def media_items(self, request: Request, session_id: str) -> list[director.MediaItem]:
@@ -417,7 +437,7 @@ async def run_sse(request: Request) -> Response:
     if budget is not None and not engine.store.spend(user_id, TURN_COST):
         raise ApiError(
             402,
-            2001,
+            OUT_OF_CREDITS,
             f"the local engine's budget of {budget:g} credits is used up: restart it without "
             "--credits for unlimited use",
         )
@@ -684,7 +704,7 @@ async def engine_info(request: Request) -> Response:
     engine: Engine = request.app.state.engine
     return ok(
         {
-            "engine": "nemo-widgets",
+            "engine": ENGINE_NAME,
             "version": __version__,
             "renderer": RENDERER_VERSION,
             "credits": "unlimited" if engine.config.budget is None else engine.config.budget,
@@ -706,6 +726,7 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_SESSION_ID = "{session_id}"  # the path parameter, in Starlette's route syntax
 
 
 def allowed_hosts(config: EngineConfig, bound_host: str | None = None) -> list[str]:
@@ -722,18 +743,20 @@ def allowed_hosts(config: EngineConfig, bound_host: str | None = None) -> list[s
 def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
     """The ASGI app; the render queue runs while the app is up."""
     routes = [
-        Route("/api/engine/info", engine_info),
-        Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
-        Route(f"/api/tasks/me/with-session/{APP_NAME}", create_session, methods=["POST"]),
-        Route("/api/auth/claim-token", claim_token, methods=["POST"]),
-        Route("/api/credits/balance/simple", credits),
-        Route(f"/api/state/{APP_NAME}/me/{{session_id}}/latest", state),
-        Route(f"/api/upload-video/{APP_NAME}/me/{{session_id}}", upload, methods=["POST"]),
-        Route("/run_sse", run_sse, methods=["POST"]),
-        Route("/api/render/proxy/lambda", start_render, methods=["POST"]),
-        Route("/api/render/proxy/lambda/{render_id}", render_status),
-        Route("/api/render/proxy/lambda/{render_id}/cancel", cancel_render, methods=["POST"]),
-        Route("/api/render/proxy/{render_id}/download", download),
+        Route(ENGINE_INFO_PATH, engine_info),
+        Route(ANONYMOUS_TOKEN_PATH, anonymous_token, methods=["POST"]),
+        Route(SESSION_PATH.format(app=APP_NAME), create_session, methods=["POST"]),
+        Route(CLAIM_TOKEN_PATH, claim_token, methods=["POST"]),
+        Route(CREDITS_PATH, credits),
+        Route(STATE_PATH.format(app=APP_NAME, session_id="{session_id}"), state),
+        Route(
+            UPLOAD_PATH.format(app=APP_NAME, session_id="{session_id}"), upload, methods=["POST"]
+        ),
+        Route(RUN_SSE_PATH, run_sse, methods=["POST"]),
+        Route(RENDER_PATH, start_render, methods=["POST"]),
+        Route(RENDER_STATUS_PATH, render_status),
+        Route(RENDER_CANCEL_PATH, cancel_render, methods=["POST"]),
+        Route(RENDER_DOWNLOAD_PATH, download),
         Route("/media/{mid}/{name:path}", media_file),
         Route("/outputs/{key}/{name}", output_file),
         Route("/workspace/claim", claim_page),

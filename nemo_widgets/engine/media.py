@@ -33,7 +33,6 @@ import av
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, ImageSequence
 
-from ..config import MAX_UPLOAD_BYTES
 from ..formats import (
     ACCEPTED_TEXT,
     BY_NAME,
@@ -42,6 +41,7 @@ from ..formats import (
     formats_agree,
     sniff,
 )
+from ..protocol import FILE_TOO_LARGE, MAX_UPLOAD_BYTES, UNSUPPORTED_FILE
 from . import jpeg_strip
 from .store import make_private
 
@@ -56,8 +56,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-UNSUPPORTED = 4001  # not an accepted format, or not readable
-TOO_LARGE = 4002
+UNSUPPORTED = UNSUPPORTED_FILE  # not an accepted format, or not readable (4001)
+TOO_LARGE = FILE_TOO_LARGE  # 4002
 
 # Photos: more pixels than this is a decompression bomb or a scan nobody needs in a video
 # (a 102 MP medium-format photo still fits). 150 MP RGBA plus its flattened copy is ~1 GB.

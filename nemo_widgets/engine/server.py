@@ -19,7 +19,7 @@ from pathlib import Path
 
 import uvicorn
 
-from ..config import default_data_dir, note_local_engine
+from ..paths import default_data_dir
 from .app import Engine, EngineConfig, create_app
 from .jobs import render_plan
 from .store import Store
@@ -43,6 +43,13 @@ class RunningEngine:
 
 _running: dict[tuple[Path, str, int], RunningEngine] = {}
 _lock = threading.Lock()
+# Every URL an engine of this process serves: `nemo_widgets.backend` asks, to name the backend.
+_served_urls: set[str] = set()
+
+
+def served_urls() -> frozenset[str]:
+    """The URLs of the engines running in this process's threads."""
+    return frozenset(_served_urls)
 
 
 def start_engine(
@@ -101,7 +108,7 @@ def run_in_thread(
             server.should_exit = True
             raise RuntimeError(f"the local engine did not start on {url}; see the log above")
         time.sleep(0.02)
-    note_local_engine(url)
+    _served_urls.add(url)
     logger.info("local engine serving %s (data: %s)", url, folder)
     return RunningEngine(url, folder, server, thread)
 

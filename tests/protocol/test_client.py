@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from nemo_widgets import AsyncNemoClient, config
+from nemo_widgets import AsyncNemoClient
 from nemo_widgets.api import (
     AuthError,
     ExportBlocked,
@@ -38,6 +38,7 @@ from nemo_widgets.api.events import (
     ToolResult,
     Unknown,
 )
+from nemo_widgets.engine import server as engine_server
 from tests.helpers import FAST
 from tests.protocol import fault_server as fs
 
@@ -784,7 +785,7 @@ async def test_tokens_never_appear_in_repr_logs_or_errors(server, caplog, tmp_pa
 @pytest.mark.parametrize("separate_process", [False, True])
 async def test_the_local_engine_is_recognised(engine, monkeypatch, separate_process):
     if separate_process:  # as if started by `nemo-widgets serve`: known only by its answer
-        monkeypatch.setattr(config, "_local_engine_urls", set())
+        monkeypatch.setattr(engine_server, "_served_urls", set())
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         assert nemo.settings.backend_kind == ("server" if separate_process else "local")
         assert await nemo.is_local_engine()

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from nemo_widgets import AsyncNemoClient, config
+from nemo_widgets import AsyncNemoClient
 from nemo_widgets.api import FileTooLarge, cloud_formats
+from nemo_widgets.engine import server as engine_server
 from tests.helpers import FAST
 from tests.media_factory import PALETTE, make_photo, photo_array
 
@@ -111,7 +112,7 @@ async def test_the_local_engine_takes_heic_as_it_is(
     engine, monkeypatch, tmp_path, separate_process
 ):
     if separate_process:  # `nemo-widgets serve`: recognised by its /api/engine/info answer
-        monkeypatch.setattr(config, "_local_engine_urls", set())
+        monkeypatch.setattr(engine_server, "_served_urls", set())
 
     def never(*_: object) -> None:
         raise AssertionError("nothing is converted for the local engine")

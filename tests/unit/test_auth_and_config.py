@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
+from nemo_widgets import backend
 from nemo_widgets.api.auth import (
     AnonymousToken,
     Secret,
@@ -89,7 +90,7 @@ def test_backend_rule(monkeypatch):
     assert Settings.resolve().backend == "server at http://other:9"
     # Settings that name a server are not touched by starting the backend.
     settings = Settings.resolve()
-    assert settings.with_backend_running() is settings
+    assert backend.running(settings) is settings
 
 
 def test_settings_precedence(monkeypatch, tmp_path):
