@@ -27,9 +27,9 @@ from pathlib import Path
 import av
 
 from nemo_widgets import AsyncNemoClient, Batch
-from nemo_widgets.batch import BatchResult, _Manifest
 from nemo_widgets.config import LOCAL_TIMINGS
 from nemo_widgets.engine.server import run_in_thread
+from nemo_widgets.workflows.batch import BatchResult, _Manifest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.media_factory import PALETTE, make_photo

@@ -20,20 +20,20 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # Public name -> the module that defines it (relative to this package).
 _LAZY = {
     "AsyncNemoClient": ".api",
-    "Batch": ".batch",
-    "MadeVideo": ".make",
+    "Batch": ".workflows.batch",
+    "MadeVideo": ".workflows.make",
     "NemoClient": ".api",
     "NemoError": ".api",
     "NemoStudio": ".widget",
-    "PromptLab": ".prompt_lab",
+    "PromptLab": ".workflows.prompt_lab",
     "Segment": ".timeline",
     "Timeline": ".timeline",
     "Timings": ".config",
     "Track": ".timeline",
     "VideoPlayer": ".widget",
-    "make_video": ".make",
-    "sample_music": ".samples",
-    "sample_photos": ".samples",
+    "make_video": ".workflows.make",
+    "sample_music": ".workflows.samples",
+    "sample_photos": ".workflows.samples",
     "start_engine": ".engine.server",
 }
 
@@ -41,14 +41,14 @@ __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ loads these
     from .api import AsyncNemoClient, NemoClient, NemoError  # noqa: F401
-    from .batch import Batch  # noqa: F401
     from .config import Timings  # noqa: F401
     from .engine.server import start_engine  # noqa: F401
-    from .make import MadeVideo, make_video  # noqa: F401
-    from .prompt_lab import PromptLab  # noqa: F401
-    from .samples import sample_music, sample_photos  # noqa: F401
     from .timeline import Segment, Timeline, Track  # noqa: F401
     from .widget import NemoStudio, VideoPlayer  # noqa: F401
+    from .workflows.batch import Batch  # noqa: F401
+    from .workflows.make import MadeVideo, make_video  # noqa: F401
+    from .workflows.prompt_lab import PromptLab  # noqa: F401
+    from .workflows.samples import sample_music, sample_photos  # noqa: F401
 
 
 def __getattr__(name: str) -> object:

@@ -14,8 +14,8 @@ import av
 import pytest
 
 from nemo_widgets import AsyncNemoClient, NemoClient
-from nemo_widgets import batch as batch_module
-from nemo_widgets.batch import MANIFEST_NAME, Batch, BatchResult
+from nemo_widgets.workflows import batch as batch_module
+from nemo_widgets.workflows.batch import MANIFEST_NAME, Batch, BatchResult
 from tests.helpers import FAST
 from tests.media_factory import PALETTE, make_photo
 

@@ -12,7 +12,7 @@ import av
 import pytest
 
 from nemo_widgets.cli import main
-from nemo_widgets.samples import sample_music
+from nemo_widgets.workflows.samples import sample_music
 from tests.browser.jupyter import free_port
 
 PROMPT = "turn these images into a 15-second video with smooth transitions"

@@ -13,12 +13,12 @@ import ipywidgets
 import pytest
 
 from nemo_widgets import AsyncNemoClient, NemoClient, PromptLab
-from nemo_widgets import prompt_lab as lab_module
 from nemo_widgets.assistant import ExportChanged
-from nemo_widgets.make import Stage
-from nemo_widgets.prompt_lab import RECORD_NAME, LabTable, prompt_slug
 from nemo_widgets.runtime import get_runtime
 from nemo_widgets.widget import VideoPlayer
+from nemo_widgets.workflows import prompt_lab as lab_module
+from nemo_widgets.workflows.make import Stage
+from nemo_widgets.workflows.prompt_lab import RECORD_NAME, LabTable, prompt_slug
 from tests.helpers import FAST
 
 # Renders take seconds on a busy machine: wait for them, keep every other wait short.

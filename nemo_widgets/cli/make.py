@@ -1,8 +1,9 @@
 """``nemo-widgets make``: photos and one sentence to an MP4, with progress bars in the terminal.
 
-The job is :func:`nemo_widgets.make.make_video` (the same assistant as NemoStudio); this module
-only checks the command, draws its events as three bars (upload, turn, render) on stderr and
-prints the outcome on stdout, so ``make ... > log.txt`` keeps the reply and the file name.
+The job is :func:`nemo_widgets.workflows.make.make_video` (the same assistant as NemoStudio);
+this module only checks the command, draws its events as three bars (upload, turn, render) on
+stderr and prints the outcome on stdout, so ``make ... > log.txt`` keeps the reply and the file
+name.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..api import AsyncNemoClient
 from ..assistant.events import ChatItemAdded, ExportChanged, TextDelta
 from ..assistant.wording import file_size
 from ..config import CLOUD_API_URL, MAX_UPLOAD_BYTES
-from ..make import (
+from ..workflows.make import (
     ASPECTS,
     MadeVideo,
     Stage,

@@ -50,8 +50,8 @@ def test_a_script_without_a_main_guard_exports_once(tmp_path):
             f"""\
             import asyncio
             from nemo_widgets import AsyncNemoClient
-            from nemo_widgets.make import make_video
-            from nemo_widgets.samples import sample_photos
+            from nemo_widgets.workflows.make import make_video
+            from nemo_widgets.workflows.samples import sample_photos
 
             with open({str(marker)!r}, "a") as file:
                 file.write("imported\\n")

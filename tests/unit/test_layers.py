@@ -39,17 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("client", ("nemo_widgets.api",)),
     ("assistant", ("nemo_widgets.assistant",)),
     ("widget", ("nemo_widgets.widget",)),
-    (
-        "workflows",
-        (
-            "nemo_widgets.make",
-            "nemo_widgets.batch",
-            "nemo_widgets.prompt_lab",
-            "nemo_widgets.outputs",
-            "nemo_widgets.samples",
-            "nemo_widgets.executors",
-        ),
-    ),
+    ("workflows", ("nemo_widgets.workflows",)),
     ("cli", ("nemo_widgets.cli",)),
     ("public face", ("nemo_widgets",)),
 ]

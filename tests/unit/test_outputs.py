@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from nemo_widgets.outputs import Outputs, is_ours, prepare_folder, stamp, write_json
+from nemo_widgets.workflows.outputs import Outputs, is_ours, prepare_folder, stamp, write_json
 
 OUTPUTS = Outputs(
     made_by="this test tool",

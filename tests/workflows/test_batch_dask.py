@@ -28,7 +28,7 @@ from distributed import Client, LocalCluster, get_task_stream  # noqa: E402
 from distributed.diagnostics.plugin import SchedulerPlugin  # noqa: E402
 
 from nemo_widgets import AsyncNemoClient, PromptLab  # noqa: E402
-from nemo_widgets.batch import MANIFEST_NAME, Batch, BatchResult  # noqa: E402
+from nemo_widgets.workflows.batch import MANIFEST_NAME, Batch, BatchResult  # noqa: E402
 from tests.helpers import FAST  # noqa: E402
 from tests.media_factory import PALETTE, make_photo  # noqa: E402
 

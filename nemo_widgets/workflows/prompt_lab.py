@@ -1,7 +1,7 @@
 """Compare prompts: the same photos made into a video once per prompt, shown side by side.
 
-Each prompt is one :func:`~nemo_widgets.make.make_video` call in its own session, several at a
-time. The videos go to ``<folder>/NN-<slug of the prompt>.mp4`` (``01-make-a-slideshow.mp4``).
+Each prompt is one :func:`~nemo_widgets.workflows.make.make_video` call in its own session, several
+at a time. The videos go to ``<folder>/NN-<slug of the prompt>.mp4`` (``01-make-a-slideshow.mp4``).
 A prompt that fails (the agent made nothing of it, a render failed) is reported on its card and
 in the table; the others go on.
 
@@ -10,7 +10,7 @@ The lab replaces only videos it made itself: it keeps a small record of them in
 prompt is reported as failed, with what to do).
 
 ``lab.run(executor=...)`` makes each prompt's video as one task on a Dask cluster or any
-``concurrent.futures`` executor (see :mod:`nemo_widgets.executors`).
+``concurrent.futures`` executor (see :mod:`nemo_widgets.workflows.executors`).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from .api.client import AsyncNemoClient
-from .api.sync_client import NemoClient
-from .assistant import ExportChanged, VideoReady
+from ..api.client import AsyncNemoClient
+from ..api.sync_client import NemoClient
+from ..assistant import ExportChanged, VideoReady
+from ..runtime import Runtime, get_runtime
 from .executors import Fanout, RemoteFailed, ShipPhotos, check_executor
 from .make import (
     MadeVideo,
@@ -47,7 +48,7 @@ from .make import (
     make_video,
 )
 from .outputs import Outputs, prepare_folder, stamp, write_json
-from .runtime import Runtime, get_runtime
+from .report import html_note, html_table, one_line, text_table
 
 __all__ = ["RECORD_NAME", "LabResult", "LabTable", "PromptLab", "prompt_slug"]
 
@@ -99,7 +100,7 @@ class LabResult:
 
     def __repr__(self) -> str:
         if self.video is None:
-            return f"<LabResult {self.prompt!r}: failed: {_one_line(self.error or '', 100)}>"
+            return f"<LabResult {self.prompt!r}: failed: {one_line(self.error or '', 100)}>"
         return f"<LabResult {self.prompt!r}: {self.video.duration_s:.1f} s video at {self.path}>"
 
 
@@ -150,39 +151,25 @@ class LabTable:
     def __str__(self) -> str:
         if not self.results:
             return "No results yet: run the lab with lab.run()."
-        cells = [
+        rows = [
             self.columns,
-            *((*c[:1], _one_line(c[1], 48), *c[2:5], c[5]) for c in self._cells()),
+            *((*c[:1], one_line(c[1], 48), *c[2:5], c[5]) for c in self._cells()),
         ]
-        widths = [max(len(row[i]) for row in cells) for i in range(5)]
-        lines = [
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True))
-            + "  "
-            + _one_line(row[5], 160)
-            for row in cells
-        ]
-        return "\n".join(lines)
+        return "\n".join(text_table([(*row[:5], one_line(row[5], 160)) for row in rows]))
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         if not self.results:
-            return f"<p>{html.escape(str(self))}</p>"
-        head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.columns)
-        body = []
+            return html_note(str(self))
+        rows = []
         for result, cells in zip(self.results, self._cells(), strict=True):
             escaped = [html.escape(cell) for cell in cells]
             if not result.ok:
                 escaped[5] = f"<span style='color:#cf222e'>{escaped[5]}</span>"
-            body.append(
-                "<tr>"
-                + "".join(
-                    f"<td style='text-align:left;vertical-align:top'>{cell}</td>"
-                    for cell in escaped
-                )
-                + "</tr>"
-            )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            rows.append(escaped)
+        styles = ["text-align:left;vertical-align:top"] * len(self.columns)
+        return html_table(self.columns, rows, styles)
 
 
 @dataclass(frozen=True)
@@ -282,7 +269,8 @@ class PromptLab:
 
         ``executor``, a ``dask.distributed.Client`` or a ``concurrent.futures.Executor``, makes
         each prompt's video as one task there (see :meth:`Batch.run
-        <nemo_widgets.batch.Batch.run>` for ``ship_photos`` and the engines the workers use).
+        <nemo_widgets.workflows.batch.Batch.run>` for ``ship_photos`` and the engines the workers
+        use).
         """
         if executor is not None:
             check_executor(executor, ship_photos)
@@ -432,7 +420,7 @@ class PromptLab:
                 finished[index] = LabResult(
                     prompt, None, message, target, session_id=session_id, worker=worker
                 )
-                post(_Update(index, watch.percent, f"failed: {_one_line(message, 60)}"))
+                post(_Update(index, watch.percent, f"failed: {one_line(message, 60)}"))
                 return
             finally:
                 watch.finished()
@@ -478,7 +466,7 @@ class PromptLab:
     def _card(self, index: int) -> Any:
         import ipywidgets
 
-        from .widget.player import VideoPlayer
+        from ..widget.player import VideoPlayer
 
         prompt = self.prompts[index]
         target = self.output_path(index)
@@ -605,7 +593,7 @@ class _StatusLines:
         self._bars = [
             tqdm(
                 total=100,
-                desc=f"{index + 1}. {_one_line(prompt, 36)}",
+                desc=f"{index + 1}. {one_line(prompt, 36)}",
                 position=index,
                 leave=True,
                 disable=not enabled,
@@ -680,11 +668,6 @@ def _tracks(video: MadeVideo | None) -> str:
         return ""
     timeline = video.timeline
     return ", ".join(timeline.kind_word(track) for track in timeline.tracks)
-
-
-def _one_line(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _note(text: str) -> str:

@@ -19,13 +19,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import uploads
-from .api.client import AsyncNemoClient
-from .api.errors import NemoError
-from .api.sync_client import NemoClient
-from .assistant import Assistant
-from .config import MAX_UPLOAD_BYTES
-from .timeline import Timeline
+from ..api import uploads
+from ..api.client import AsyncNemoClient
+from ..api.errors import NemoError
+from ..api.sync_client import NemoClient
+from ..assistant import Assistant
+from ..config import MAX_UPLOAD_BYTES
+from ..timeline import Timeline
 
 #: The frames NemoVideo renders: 1920x1080, 1080x1920 and the two social formats below them.
 ASPECTS = ("16:9", "9:16", "1:1", "4:5")

@@ -47,11 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ._secret import Secret
-from .api.client import AsyncNemoClient
-from .api.errors import AuthError, ExportBlocked, OutOfCredits
-from .api.sync_client import NemoClient
-from .config import Settings, Timings
+from .._secret import Secret
+from ..api.client import AsyncNemoClient
+from ..api.errors import AuthError, ExportBlocked, OutOfCredits
+from ..api.sync_client import NemoClient
+from ..config import Settings, Timings
 from .make import MadeVideo, MakeFailed, check_inputs, failure_message, make_video
 
 __all__ = [
@@ -255,7 +255,8 @@ class Fanout:
         music: Path | None = None,
     ) -> RemoteVideo:
         """Make one video as a task and write it to ``output``; :class:`RemoteFailed` (or what
-        :func:`~nemo_widgets.make.check_inputs` raises, before any task) when there is none."""
+        :func:`~nemo_widgets.workflows.make.check_inputs` raises, before any task) when there is
+        none."""
         max_bytes = self.backend.max_upload_bytes
         check_inputs(photos, music=music, aspect=aspect, max_bytes=max_bytes)
         outcome = await self._run(label, photos, prompt, aspect, music, self._workers_blind)
@@ -480,7 +481,7 @@ def _own_engine() -> tuple[str, Path, bool]:
         pid = os.getpid()
         if _engine is not None and _engine[0] == pid and _engine[1].thread.is_alive():
             return _engine[1].url, _engine[2], False
-        from .engine.server import run_in_thread  # the engine is imported only where it runs
+        from ..engine.server import run_in_thread  # the engine is imported only where it runs
 
         space = _workspace() / f"nemo-engine-{pid}"
         running = run_in_thread(space / "data")

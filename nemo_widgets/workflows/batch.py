@@ -1,6 +1,6 @@
 """Many photo sets into many videos: :class:`Batch`, one progress bar and a table of results.
 
-Each item is one call of :func:`~nemo_widgets.make.make_video`: its photos and prompt make
+Each item is one call of :func:`~nemo_widgets.workflows.make.make_video`: its photos and prompt make
 ``<folder>/<name>.mp4``. A failing item (a bad file, a prompt the agent made nothing of, a
 failed render) is recorded with its message and the others go on.
 
@@ -14,8 +14,8 @@ path is left alone and its item is reported as failed. Run one batch at a time p
 two running at once on the same folder would each keep only their own record.
 
 ``batch.run(executor=...)`` makes the items as tasks on a Dask cluster or any
-``concurrent.futures`` executor (see :mod:`nemo_widgets.executors`); the record, the skipping
-and the files stay on this machine and work the same way.
+``concurrent.futures`` executor (see :mod:`nemo_widgets.workflows.executors`); the record, the
+skipping and the files stay on this machine and work the same way.
 """
 
 from __future__ import annotations
@@ -37,14 +37,15 @@ from typing import Any, Literal
 
 from tqdm.auto import tqdm
 
-from .api.client import AsyncNemoClient
-from .api.errors import AuthError, ExportBlocked, OutOfCredits
-from .api.sync_client import NemoClient
+from ..api.client import AsyncNemoClient
+from ..api.errors import AuthError, ExportBlocked, OutOfCredits
+from ..api.sync_client import NemoClient
+from ..formats import FORMATS
+from ..runtime import get_runtime
 from .executors import Fanout, RemoteFailed, ShipPhotos, check_executor
-from .formats import FORMATS
 from .make import ASPECTS, MadeVideo, MakeFailed, client_for, failure_message, make_video
 from .outputs import Outputs, is_ours, prepare_folder, stamp, write_json
-from .runtime import get_runtime
+from .report import html_note, html_table, one_line, text_table
 
 __all__ = ["MANIFEST_NAME", "Batch", "BatchItem", "BatchResult", "BatchTable"]
 
@@ -151,37 +152,22 @@ class BatchTable:
     def __str__(self) -> str:
         if not self.results:
             return "No results yet: run the batch with batch.run()."
-        rows = [self.columns, *((*row[:4], _one_line(row[4])) for row in self.rows())]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = [
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
-            + "  "
-            + row[4]
-            for row in rows
-        ]
-        return "\n".join([*lines, self.summary()])
+        rows = [self.columns, *((*row[:4], one_line(row[4], 160)) for row in self.rows())]
+        return "\n".join([*text_table(rows), self.summary()])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         if not self.results:
-            return f"<p>{html.escape(str(self))}</p>"
+            return html_note(str(self))
         colors = {"made": "#1a7f37", "skipped": "#57606a", "failed": "#cf222e"}
-        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.columns)
-        body = []
+        rows = []
         for result, row in zip(self.results, self.rows(), strict=True):
             cells = [html.escape(cell) for cell in row]
             cells[1] = f"<span style='color:{colors[result.status]}'>{cells[1]}</span>"
-            last = "<td style='text-align:left;white-space:pre-wrap'>"
-            body.append(
-                "<tr>"
-                + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells[:4])
-                + f"{last}{cells[4]}</td></tr>"
-            )
-        return (
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            f"<p>{html.escape(self.summary())}</p>"
-        )
+            rows.append(cells)
+        styles = [*(["text-align:left"] * 4), "text-align:left;white-space:pre-wrap"]
+        return html_table(self.columns, rows, styles) + html_note(self.summary())
 
 
 class Batch:
@@ -734,11 +720,6 @@ def _fingerprint(item: BatchItem, photos: list[Path]) -> str:
         "photos": [stamp(path) for path in photos],
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _free_path(path: Path) -> Path:
