@@ -39,11 +39,12 @@ class RunningEngine:
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
         self.thread.join(timeout)
+        _served_urls.discard(self.url)  # its port may serve something else next
 
 
 _running: dict[tuple[Path, str, int], RunningEngine] = {}
 _lock = threading.Lock()
-# Every URL an engine of this process serves: `nemo_widgets.backend` asks, to name the backend.
+# The URL of every engine this process runs: `nemo_widgets.backend` asks, to name the backend.
 _served_urls: set[str] = set()
 
 
