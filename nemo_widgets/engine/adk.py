@@ -1,4 +1,6 @@
-"""ADK Event JSON, as Google ADK's ``/run_sse`` writes it (NEMO_API.md §3.2-3.3).
+"""ADK Event JSON, as Google ADK's ``/run_sse`` writes it.
+
+docs/protocol.md#stream-framing and #event-shapes have what the protocol says of it.
 
 camelCase keys, null fields dropped, one ``data:`` line per event and a blank line after it.
 Heartbeats are SSE comment lines, which every SSE reader skips and ours counts.

@@ -1,6 +1,6 @@
 """The engine's HTTP routes: NemoVideo's paths, envelopes, codes and ADK-style SSE.
 
-Every endpoint the client uses is here, answering as NEMO_API.md documents the cloud:
+Every endpoint the client uses is here, answering as docs/protocol.md documents the cloud:
 ``{"code": 0, "data": …}`` envelopes (``{"success": true, "data": …}`` for renders, as their
 notes show), 1001 for an unknown token, 1002 for an unknown session, 2001 when a configured
 credit budget is spent, 4001/4002 for refused files.
@@ -16,10 +16,12 @@ import logging
 import mimetypes
 import re
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -65,6 +67,16 @@ from .media_child import ingest_in_child
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
+
+T = TypeVar("T")
+
+
+async def off_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)`` in a worker thread: SQLite (the store) never blocks the
+    event loop. The store serialises its own calls; a sequence of calls that must not
+    interleave with another request's goes in ONE function run here."""
+    return await anyio.to_thread.run_sync(partial(function, *args, **kwargs))
+
 
 logger = logging.getLogger("nemo_widgets.engine")
 
@@ -124,6 +136,8 @@ class Engine:
         self._turns: set[asyncio.Task[Any]] = set()  # kept alive even if the client leaves
         self._decodes: anyio.CapacityLimiter | None = None
         self._directors: anyio.CapacityLimiter | None = None
+        # Checking a person's queued exports and adding one is one step (start_render).
+        self.render_admission = threading.Lock()
 
     def directors(self) -> anyio.CapacityLimiter:
         """The turns whose director runs at once (the others wait, and may be dropped)."""
@@ -140,7 +154,8 @@ class Engine:
     # -- turns -----------------------------------------------------------------------------
 
     def ensure_idle(self, session_id: str) -> None:
-        """One turn at a time per session, as the protocol asks of clients (NEMO_API.md §3.7)."""
+        """One turn at a time per session, as the protocol asks of clients
+        (docs/protocol.md#stream-recovery)."""
         if session_id in self._busy_sessions:
             raise ApiError(
                 409, 409, "a turn is already running in this session: wait for it to finish"
@@ -160,25 +175,25 @@ class Engine:
 
     # -- shared checks ---------------------------------------------------------------------
 
-    def user(self, request: Request) -> str:
+    async def user(self, request: Request) -> str:
         header = request.headers.get("authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user_id = self.store.user_for_token(token) if token else None
+        user_id = await off_loop(self.store.user_for_token, token) if token else None
         if user_id is None:
             raise ApiError(
                 401,
                 AUTH_INVALID,
-                "token invalid or expired: get a new one at /api/auth/anonymous-token",
+                f"token invalid or expired: get a new one at {ANONYMOUS_TOKEN_PATH}",
             )
         return user_id
 
-    def session(self, session_id: str, user_id: str) -> SessionRecord:
-        record = self.store.session(str(session_id), user_id)
+    async def session(self, session_id: str, user_id: str) -> SessionRecord:
+        record = await off_loop(self.store.session, str(session_id), user_id)
         if record is None:
             raise ApiError(404, SESSION_NOT_FOUND, "Session not found")
         return record
 
-    def media_items(self, request: Request, session_id: str) -> list[director.MediaItem]:
+    async def media_items(self, request: Request, session_id: str) -> list[director.MediaItem]:
         return [
             director.MediaItem(
                 mid=item.mid,
@@ -189,7 +204,7 @@ class Engine:
                 height=item.info.get("height"),
                 duration=item.info.get("duration"),
             )
-            for item in self.store.media(session_id)
+            for item in await off_loop(self.store.media, session_id)
         ]
 
 
@@ -241,8 +256,8 @@ async def anonymous_token(request: Request) -> Response:
     client_id = request.headers.get("x-client-id", "").strip()
     if not client_id or len(client_id) > 64:
         raise ApiError(400, 400, "X-Client-Id header required: a stable id of up to 64 characters")
-    record = engine.store.issue_token(client_id, engine.config.budget)
-    budget, spent = engine.store.credits(record.user_id)
+    record = await off_loop(engine.store.issue_token, client_id, engine.config.budget)
+    budget, spent = await off_loop(engine.store.credits, record.user_id)
     return ok(
         {
             "token": record.token,
@@ -255,9 +270,10 @@ async def anonymous_token(request: Request) -> Response:
 
 async def create_session(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    user_id = engine.user(request)
+    user_id = await engine.user(request)
     body = await json_body(request)
-    record = engine.store.create_session(
+    record = await off_loop(
+        engine.store.create_session,
         user_id,
         str(body.get("task_name") or "project")[:200],
         str(body.get("language") or "en")[:16],
@@ -267,15 +283,16 @@ async def create_session(request: Request) -> Response:
 
 async def claim_token(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    user_id = engine.user(request)
+    user_id = await engine.user(request)
     body = await json_body(request)
-    session = engine.session(str(body.get("session_id") or ""), user_id)
-    return ok({"claim_token": engine.store.create_claim(session.session_id), "expires_in": 604800})
+    session = await engine.session(str(body.get("session_id") or ""), user_id)
+    claim = await off_loop(engine.store.create_claim, session.session_id)
+    return ok({"claim_token": claim, "expires_in": 604800})
 
 
 async def credits(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    budget, spent = engine.store.credits(engine.user(request))
+    budget, spent = await off_loop(engine.store.credits, await engine.user(request))
     if budget is None:
         return ok({"available": None, "frozen": 0, "total": None, "unlimited": True})
     return ok(
@@ -285,8 +302,9 @@ async def credits(request: Request) -> Response:
 
 async def state(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    session = engine.session(request.path_params["session_id"], engine.user(request))
-    version, draft = engine.store.draft(session.session_id)
+    session = await engine.session(request.path_params["session_id"], await engine.user(request))
+    version, draft = await off_loop(engine.store.draft, session.session_id)
+    media = await off_loop(engine.store.media, session.session_id)
     meta = draft.get("m", {}) if isinstance(draft.get("m"), dict) else {}
     width, height = meta.get("width"), meta.get("height")
     return ok(
@@ -297,10 +315,7 @@ async def state(request: Request) -> Response:
             "draft_version": version,
             "state": {
                 "draft": draft,
-                "video_infos": [
-                    video_info(request, item.mid, item.info)
-                    for item in engine.store.media(session.session_id)
-                ],
+                "video_infos": [video_info(request, item.mid, item.info) for item in media],
                 "canvas_config": {
                     "width": width,
                     "height": height,
@@ -321,7 +336,7 @@ async def state(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    session = engine.session(request.path_params["session_id"], engine.user(request))
+    session = await engine.session(request.path_params["session_id"], await engine.user(request))
     limit = engine.config.upload_limit
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
@@ -340,13 +355,12 @@ async def upload(request: Request) -> Response:
             for item in received
         ]
     except ApiError:
-        for item in received:
-            engine.store.discard_media(item.mid)
+        await off_loop(_discard, engine, received)
         raise
     stored = [
         (item.mid, _stored_info(engine, info)) for item, info in zip(received, infos, strict=True)
     ]
-    engine.store.add_media(session.session_id, stored)
+    await off_loop(engine.store.add_media, session.session_id, stored)
     files = [video_info(request, mid, info) for mid, info in stored]
     return ok({"files": files, "session_state_applied": True})
 
@@ -376,10 +390,15 @@ async def _receive_urls(engine: Engine, body: dict[str, Any], limit: int) -> lis
                 )
             )
     except BaseException:
-        for item in received:
-            engine.store.discard_media(item.mid)
+        # Also when cancelled, where nothing can be awaited: a few quick deletes, done here.
+        _discard(engine, received)
         raise
     return received
+
+
+def _discard(engine: Engine, received: list[Received]) -> None:
+    for item in received:
+        engine.store.discard_media(item.mid)
 
 
 def _ingest(item: Received, limit: int, keep_metadata: bool) -> MediaInfo:
@@ -401,7 +420,7 @@ def _stored_info(engine: Engine, info: MediaInfo) -> dict[str, Any]:
 
 async def media_file(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    item = engine.store.media_item(request.path_params["mid"])
+    item = await off_loop(engine.store.media_item, request.path_params["mid"])
     if item is None:
         raise ApiError(404, 404, "no such media")
     # The stored file may differ from the upload (a HEIC kept as JPEG, a GIF as MP4):
@@ -416,9 +435,9 @@ async def media_file(request: Request) -> Response:
 
 async def run_sse(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    user_id = engine.user(request)
+    user_id = await engine.user(request)
     body = await json_body(request)
-    session = engine.session(str(body.get("session_id") or ""), user_id)
+    session = await engine.session(str(body.get("session_id") or ""), user_id)
     message = body.get("new_message") if isinstance(body.get("new_message"), dict) else {}
     parts = message.get("parts") if isinstance(message.get("parts"), list) else []
     text = "\n".join(
@@ -433,14 +452,13 @@ async def run_sse(request: Request) -> Response:
             notices.say("too_long", lang, length=len(text), limit=limits.MAX_MESSAGE_CHARS),
         )
     engine.ensure_idle(session.session_id)
-    budget, _ = engine.store.credits(user_id)
-    if budget is not None and not engine.store.spend(user_id, TURN_COST):
-        raise ApiError(
-            402,
-            OUT_OF_CREDITS,
-            f"the local engine's budget of {budget:g} credits is used up: restart it without "
-            "--credits for unlimited use",
-        )
+    budget = await off_loop(_charge_turn, engine.store, user_id)
+    try:
+        engine.ensure_idle(session.session_id)  # a turn may have started while we charged
+    except ApiError:
+        if budget is not None:
+            await off_loop(engine.store.spend, user_id, -TURN_COST)
+        raise
     client_gone = asyncio.Event()
     turn = engine.start_turn(
         session.session_id,
@@ -451,6 +469,19 @@ async def run_sse(request: Request) -> Response:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+def _charge_turn(store: Store, user_id: str) -> float | None:
+    """Take a turn's credits (one step in the store); the budget, None when unlimited."""
+    budget, _ = store.credits(user_id)
+    if budget is not None and not store.spend(user_id, TURN_COST):
+        raise ApiError(
+            402,
+            OUT_OF_CREDITS,
+            f"the local engine's budget of {budget:g} credits is used up: restart it without "
+            "--credits for unlimited use",
+        )
+    return budget
 
 
 async def _run_turn(
@@ -471,12 +502,12 @@ async def _run_turn(
     sid = session.session_id
     config = engine.config
     try:
-        version, draft, previous = engine.store.draft_and_previous(sid)
-        media = engine.media_items(request, sid)
+        version, draft, previous = await off_loop(engine.store.draft_and_previous, sid)
+        media = await engine.media_items(request, sid)
         async with engine.directors():
             if client_gone.is_set():
                 if budget is not None:
-                    engine.store.spend(user_id, -TURN_COST)
+                    await off_loop(engine.store.spend, user_id, -TURN_COST)
                 return []
             # A thread cannot be stopped: past the budget it is abandoned, its edit unused.
             with anyio.fail_after(config.turn_budget):
@@ -486,28 +517,29 @@ async def _run_turn(
                 )
         changed = edit.draft is not None and (edit.undo or edit.draft != draft)
         if edit.undo and changed:
-            stored = engine.store.undo_draft(sid, based_on=version)
+            stored = await off_loop(engine.store.undo_draft, sid, based_on=version)
         elif changed:
-            stored = engine.store.save_draft(sid, edit.draft, text, based_on=version) is not None
+            saved = await off_loop(engine.store.save_draft, sid, edit.draft, text, based_on=version)
+            stored = saved is not None
         else:
             stored = True
         if not stored:
             return [adk.error_event("the draft changed during this turn: send the message again")]
         if budget is not None and not changed:
-            engine.store.spend(user_id, -TURN_COST)  # only edits cost credits
+            await off_loop(engine.store.spend, user_id, -TURN_COST)  # only edits cost credits
     except TimeoutError:
         logger.warning("a turn in session %s took over %g s", sid, config.turn_budget)
         if budget is not None:
-            engine.store.spend(user_id, -TURN_COST)
+            await off_loop(engine.store.spend, user_id, -TURN_COST)
         lang = notices.language(session.language, text)
         return [adk.error_event(notices.say("too_slow", lang, budget=config.turn_budget))]
     except Exception as exc:
         logger.exception("turn failed in session %s", sid)
         if budget is not None:
-            engine.store.spend(user_id, -TURN_COST)
+            await off_loop(engine.store.spend, user_id, -TURN_COST)
         return [adk.error_event(f"The local director failed: {type(exc).__name__}: {exc}")]
     call_id = f"adk-{invocation.id[2:]}"
-    delta = {"draft_version": engine.store.draft(sid)[0]}
+    delta = {"draft_version": (await off_loop(engine.store.draft, sid))[0]}
     return [
         invocation.function_call(call_id, edit.tool, edit.args),
         invocation.function_response(call_id, edit.tool, edit.result, delta),
@@ -577,9 +609,9 @@ def _render_answer(request: Request, record: RenderRecord, engine: Engine) -> JS
 
 async def start_render(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    user_id = engine.user(request)
+    user_id = await engine.user(request)
     body = await json_body(request)
-    session = engine.session(str(body.get("sessionId") or ""), user_id)
+    session = await engine.session(str(body.get("sessionId") or ""), user_id)
     render_id = body.get("id")
     if not isinstance(render_id, str) or not _RENDER_ID.match(render_id):
         raise ApiError(400, 400, "'id' must be a unique render id such as render_<uuid>")
@@ -589,33 +621,43 @@ async def start_render(request: Request) -> Response:
     draft = body.get("draft")
     if not isinstance(draft, dict):
         raise ApiError(400, 400, "'draft' must be the draft object from the session state")
-    hashes = _media_hashes(engine, session.session_id, draft)
-    waiting = engine.store.active_renders(user_id)
-    if waiting >= engine.config.max_queued_renders:
-        raise ApiError(
-            429,
-            429,
-            f"you have {waiting} exports waiting or running, the most this engine queues for "
-            "one person: wait for one to finish or cancel one, then export again",
-        )
-    key = cache_key(draft, hashes, RENDERER_VERSION)
-    record = engine.store.add_render(render_id, session.session_id, user_id, draft, key)
-    if record is None:
-        raise ApiError(409, 409, f"you already have a render {render_id!r}: use a new id")
-    earlier = engine.store.completed_render_with_key(key)
-    if earlier is not None and engine.store.render_path(key).exists():
-        # Same draft, same media: the video exists already.
-        engine.store.update_render(
-            record.render_id,
-            status="completed",
-            frames_done=earlier.frames_total,
-            frames_total=earlier.frames_total,
-        )
-    else:
-        engine.renders.submit(record)
-    record = engine.store.render(record.render_id)
-    assert record is not None
+    record = await off_loop(_admit_render, engine, session.session_id, user_id, render_id, draft)
     return _render_answer(request, record, engine)
+
+
+def _admit_render(
+    engine: Engine, session_id: str, user_id: str, render_id: str, draft: dict[str, Any]
+) -> RenderRecord:
+    """Check the draft and the person's queue, add the render, start it or reuse the video
+    made before: one step, so that two exports at once cannot both pass the queue check."""
+    with engine.render_admission:
+        hashes = _media_hashes(engine, session_id, draft)
+        waiting = engine.store.active_renders(user_id)
+        if waiting >= engine.config.max_queued_renders:
+            raise ApiError(
+                429,
+                429,
+                f"you have {waiting} exports waiting or running, the most this engine queues for "
+                "one person: wait for one to finish or cancel one, then export again",
+            )
+        key = cache_key(draft, hashes, RENDERER_VERSION)
+        record = engine.store.add_render(render_id, session_id, user_id, draft, key)
+        if record is None:
+            raise ApiError(409, 409, f"you already have a render {render_id!r}: use a new id")
+        earlier = engine.store.completed_render_with_key(key)
+        if earlier is not None and engine.store.render_path(key).exists():
+            # Same draft, same media: the video exists already.
+            engine.store.update_render(
+                record.render_id,
+                status="completed",
+                frames_done=earlier.frames_total,
+                frames_total=earlier.frames_total,
+            )
+        else:
+            engine.renders.submit(record)
+        record = engine.store.render(record.render_id)
+        assert record is not None
+        return record
 
 
 def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
@@ -636,9 +678,9 @@ def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dic
     return hashes
 
 
-def _owned_render(request: Request, engine: Engine) -> RenderRecord:
-    user_id = engine.user(request)
-    record = engine.store.user_render(user_id, request.path_params["render_id"])
+async def _owned_render(request: Request, engine: Engine) -> RenderRecord:
+    user_id = await engine.user(request)
+    record = await off_loop(engine.store.user_render, user_id, request.path_params["render_id"])
     if record is None:
         raise ApiError(404, 404, "no render with this id")
     return record
@@ -646,26 +688,26 @@ def _owned_render(request: Request, engine: Engine) -> RenderRecord:
 
 async def render_status(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    return _render_answer(request, _owned_render(request, engine), engine)
+    return _render_answer(request, await _owned_render(request, engine), engine)
 
 
 async def cancel_render(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    record = _owned_render(request, engine)
-    engine.renders.cancel(record.render_id)
-    record = engine.store.render(record.render_id)
+    record = await _owned_render(request, engine)
+    await off_loop(engine.renders.cancel, record.render_id)
+    record = await off_loop(engine.store.render, record.render_id)
     assert record is not None
     return _render_answer(request, record, engine)
 
 
 async def download(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    return _video_file(engine, _owned_render(request, engine))
+    return _video_file(engine, await _owned_render(request, engine))
 
 
 async def output_file(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    record = engine.store.render_by_output_key(request.path_params["key"])
+    record = await off_loop(engine.store.render_by_output_key, request.path_params["key"])
     if record is None:
         raise ApiError(404, 404, "no such video")
     return _video_file(engine, record)
@@ -687,12 +729,12 @@ def _video_file(engine: Engine, record: RenderRecord) -> Response:
 async def claim_page(request: Request) -> Response:
     """What a claim link opens on the local engine: the project's uploads and videos."""
     engine: Engine = request.app.state.engine
-    session_id = engine.store.claimed_session(request.query_params.get("ct", ""))
+    session_id = await off_loop(engine.store.claimed_session, request.query_params.get("ct", ""))
     if session_id is None:
         return HTMLResponse("<h1>This link has expired or is unknown.</h1>", status_code=404)
     items = "".join(
         f"<li>{html.escape(item.info['filename'])} ({item.info['kind']})</li>"
-        for item in engine.store.media(session_id)
+        for item in await off_loop(engine.store.media, session_id)
     )
     return HTMLResponse(
         f"<!doctype html><meta charset=utf-8><title>nemo-widgets project</title>"

@@ -25,7 +25,7 @@ from .media import TOO_LARGE, UNSUPPORTED, MediaRejected, check_head, safe_filen
 from .netguard import AddressRefused, guarded_transport
 from .store import Store, private_file
 
-FIELD_NAME = "files"  # the documented multipart field (NEMO_API.md §2.5)
+FIELD_NAME = "files"  # the documented multipart field (docs/protocol.md#uploads)
 # After refusing a request, read (and drop) this much more of its body so that the client
 # gets the answer instead of a connection reset in the middle of its upload.
 _DRAIN_LIMIT = 1024**3

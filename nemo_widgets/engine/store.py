@@ -29,7 +29,8 @@ from typing import IO, Any
 
 from .lease import Lease
 
-TOKEN_LIFETIME = 7 * 24 * 3600  # anonymous tokens live 7 days, as on the cloud (NEMO_API.md §2.1)
+# Anonymous tokens live 7 days, as on the cloud (docs/protocol.md#anonymous-tokens).
+TOKEN_LIFETIME = 7 * 24 * 3600
 CLAIM_LIFETIME = 7 * 24 * 3600
 
 SCHEMA = """
