@@ -17,6 +17,7 @@ from nemo_widgets import AsyncNemoClient, Timeline
 from nemo_widgets.api import UnsupportedFile
 from nemo_widgets.assistant import Assistant, ChatItem, ExportChanged, VideoReady
 from nemo_widgets.assistant.wording import file_size
+from tests.assistant.test_assistant import DRAFT, TIMINGS, TITLED, Recorder
 from tests.helpers import FAST
 from tests.protocol.fault_server import (
     FaultServer,
@@ -27,7 +28,6 @@ from tests.protocol.fault_server import (
     data,
     update_draft,
 )
-from tests.test_assistant import DRAFT, TIMINGS, TITLED, Recorder
 
 pytestmark = pytest.mark.anyio
 
