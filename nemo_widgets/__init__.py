@@ -61,4 +61,5 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    # The public names and the package's own attributes, not the helpers imported above.
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
