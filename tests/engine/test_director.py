@@ -146,7 +146,7 @@ SEEDS: list[tuple[str, Callable[[dict, Edit], bool]]] = [
             d["d"] == 5 * 3000 - 4 * 500  # defaults: 3 s photos, 0.5 s crossfades
             and transitions(d) == {("crossfade", 500)}
             and {seg["motion"] for seg in visuals(d)} == {"static"}
-            and (d["m"]["fps"], d["m"]["fit"], d["m"]["background"]) == (30, "contain", "#000000")
+            and (d["m"]["fps"], d["m"]["fit"], d["m"]["background"]) == (30, "auto", "#000000")
             and music(d) is None
             and title(d) is None
         ),
