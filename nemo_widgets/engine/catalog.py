@@ -450,6 +450,23 @@ def names(table: dict[str, Entry], key: str, zh: bool) -> str:
     return entry.zh if zh else entry.en
 
 
+def colour_name(code: str, zh: bool) -> str:
+    """A ``#rrggbb`` colour in words: its catalogue name, or "close to" the nearest one."""
+    code = code.lower()
+    if code in COLOURS:
+        return names(COLOURS, code, zh)
+    try:
+        rgb = [int(code[i : i + 2], 16) for i in (1, 3, 5)]
+    except ValueError:
+        return "自定义颜色" if zh else "a custom colour"
+
+    def distance(key: str) -> int:
+        return sum((int(key[i : i + 2], 16) - c) ** 2 for i, c in zip((1, 3, 5), rgb, strict=True))
+
+    nearest = names(COLOURS, min(COLOURS, key=distance), zh)
+    return f"接近{nearest}的颜色" if zh else f"a colour close to {nearest}"
+
+
 def english_words(*tables: dict[str, Entry]) -> dict[str, str]:
     """Every English word of the tables -> its key (for matching)."""
     return {word: entry.key for table in tables for entry in table.values() for word in entry.words}

@@ -532,8 +532,9 @@ def seconds_text(ms: int) -> str:
     return f"{round(ms / 1000, 2):g} s"
 
 
-def facts(draft: dict[str, Any]) -> dict[str, str]:
-    """The draft's properties a user cares about, as short language-neutral strings."""
+def facts(draft: dict[str, Any], zh: bool = False) -> dict[str, str]:
+    """The draft's properties a user cares about, as short strings (fit and background in
+    words, in English or Chinese; the rest language-neutral)."""
     meta = draft.get("m", {})
     visuals = segments(draft, VISUAL)
     transitions = sorted({_transition_text(seg) for seg in visuals[1:]})
@@ -544,8 +545,8 @@ def facts(draft: dict[str, Any]) -> dict[str, str]:
         "length": seconds_text(int(draft.get("d", 0))),
         "size": f"{meta.get('width')}x{meta.get('height')} ({meta.get('aspect', '?')})",
         "fps": f"{meta.get('fps', DEFAULT_FPS)} fps",
-        "fit": str(meta.get("fit", DEFAULT_FIT)),
-        "background": str(meta.get("background", DEFAULT_BACKGROUND)),
+        "fit": _named(catalog.FITS, str(meta.get("fit", DEFAULT_FIT)), zh),
+        "background": catalog.colour_name(str(meta.get("background", DEFAULT_BACKGROUND)), zh),
         "transitions": ", ".join(transitions) or "none",
         "motion": ", ".join(sorted({str(s.get("motion")) for s in visuals if "motion" in s}))
         or "static",
@@ -560,6 +561,12 @@ def facts(draft: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _named(table: dict[str, catalog.Entry], key: str, zh: bool) -> str:
+    """A catalogue value as a reply says it; an unknown one (a colour given through the API)
+    as it is."""
+    return catalog.names(table, key, zh) if key in table else key
+
+
 def _transition_text(segment: dict[str, Any]) -> str:
     kind = segment.get("tr", {}).get("type", "none")
     return "none" if kind == "none" else f"{kind} {seconds_text(transition_ms(segment))}"
@@ -572,7 +579,7 @@ def describe(before: dict[str, Any], after: dict[str, Any], lang: str = "en") ->
     """
     zh = lang == "zh"
     changes = _photo_changes(segments(before, VISUAL), segments(after, VISUAL), zh)
-    old, new = facts(before), facts(after)
+    old, new = facts(before, zh), facts(after, zh)
     none = "无" if zh else "none"
     for key, (en_label, zh_label) in _FACT_LABELS.items():
         if old[key] != new[key]:
