@@ -485,7 +485,7 @@ def _render_ready(image: Image.Image) -> Image.Image:
     if alpha is None:
         picture = _to_srgb(_flattened(image), icc)
     else:  # kept (PNG): the renderer lays the photo on the video's background, not on black
-        picture = _to_srgb(image.convert("RGB"), icc).convert("RGB")
+        picture = _to_srgb(image.convert("RGB"), icc)  # RGB in, RGB out
         picture.putalpha(alpha)
     if max(picture.size) > MAX_SIDE:
         picture = picture.resize(
