@@ -138,7 +138,8 @@ def _frame_photo(image: Image.Image, canvas: Canvas, fit: str) -> Image.Image:
     photo: the background colour, or the blurred copy; never black unless that is the colour."""
     size = (canvas.width, canvas.height)
     alpha = _has_alpha(image)
-    picture = image.convert("RGBA" if alpha else "RGB")  # resize premultiplies RGBA itself
+    mode = "RGBA" if alpha else "RGB"  # resize premultiplies RGBA itself
+    picture = image if image.mode == mode else image.convert(mode)  # no copy of a big photo
     if fit == "cover":
         box = _cover_box(picture.size, size)
         fitted = picture.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
