@@ -19,6 +19,7 @@ counted), min-max over the runs, the ratio to the floor of the same frames, how 
 faster than moviepy, and the peak RSS of the child's whole process tree (moviepy runs ffmpeg).
 
     python benchmarks/bench_render.py [--reps 3] [--variant plain|full|both] [--quick]
+                                      [--fit contain|cover|blur|auto]
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def make_media(folder: Path, config: dict) -> dict[str, Path]:
     return media
 
 
-def make_draft(config: dict, variant: str) -> dict:
+def make_draft(config: dict, variant: str, fit: str = "contain") -> dict:
     segments, start = [], 0
     for index in range(5):
         segment = {"id": f"sg_{index}", "kind": "image", "mid": f"m{index}", "st": start}
@@ -94,7 +95,7 @@ def make_draft(config: dict, variant: str) -> dict:
     return {
         "v": 1,
         "d": length,
-        "m": meta | {"fit": "contain", "background": "#000000"},
+        "m": meta | {"fit": fit, "background": "#000000"},
         "t": tracks,
     }
 
@@ -244,11 +245,11 @@ def moviepy_installed() -> bool:
     return subprocess.run(check, capture_output=True, check=False).returncode == 0
 
 
-def prepare(work: Path, config: dict, variants: list[str]) -> None:
+def prepare(work: Path, config: dict, variants: list[str], fit: str = "contain") -> None:
     media = make_media(work, config)
     (work / "media.json").write_text(json.dumps({mid: str(path) for mid, path in media.items()}))
     for variant in variants:
-        draft = make_draft(config, variant)
+        draft = make_draft(config, variant, fit)
         (work / f"{variant}.json").write_text(json.dumps(draft))
         with (work / f"{variant}.yuv").open("wb") as raw:  # the floor's input: engine frames
             for frame in compose_frames(draft, media):
@@ -285,6 +286,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--variant", choices=["plain", "full", "both"], default="both")
     parser.add_argument("--quick", action="store_true", help="small and short; 1 repetition")
+    # The engine's framing (moviepy always letterboxes): "auto" fills the 4:3 and 3:2 photos
+    # and puts the portrait one on a blurred copy of itself.
+    parser.add_argument("--fit", choices=["contain", "cover", "blur", "auto"], default="contain")
     parser.add_argument("--child", choices=list(JOBS), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -298,7 +302,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench_render_") as folder:
         work = Path(folder)
-        prepare(work, config, variants)
+        prepare(work, config, variants, args.fit)
         for variant in variants:
             times: dict[str, list[float]] = {role: [] for role in roles}
             rss: dict[str, list[float]] = {role: [] for role in roles}
@@ -312,7 +316,7 @@ def main() -> None:
     print(
         f"Render of a {frames / config['fps']:.0f} s {config['width']}x{config['height']} "
         f"{config['fps']} fps slideshow, 5 photos, crossfades; medians of {reps} run(s), "
-        "each in a fresh process (full = + Ken Burns, title, music)"
+        f"each in a fresh process (full = + Ken Burns, title, music); engine fit: {args.fit}"
     )
     print("| measurement | median | min–max | / floor | moviepy ÷ this | peak RSS | goal |")
     print("|---|---|---|---|---|---|---|")

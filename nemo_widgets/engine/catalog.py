@@ -296,11 +296,21 @@ RESOLUTIONS = _table(
     Entry("1440", "1440p", "1440p", ("1440p", "2k", "qhd"), ("2k",)),
 )
 
+# How a photo whose shape is not the frame's is framed (the draft's ``fit``; the rule of "auto"
+# is ``draft.framing``). Replies say the names; the background colour of "contain" is named
+# with COLOURS, never as a code.
 FITS = _table(
     Entry(
+        "auto",
+        "filling the frame when the shapes are close, else whole on a blurred copy",
+        "形状相近时铺满画面，否则完整显示在模糊的照片背景上",
+        ("auto fit", "automatic fit", "smart fit", "auto framing", "automatic framing"),
+        ("自动适配", "智能适配", "自动填充"),
+    ),
+    Entry(
         "contain",
-        "whole, with bars where needed",
-        "完整显示，必要时留边",
+        "whole, with bars",
+        "完整显示，留边",
         (
             "contain",
             "letterbox",
@@ -315,8 +325,10 @@ FITS = _table(
             "no cropping",
             "without cropping",
             "keep the bars",
+            "black bars",
+            "with bars",
         ),
-        ("完整显示", "不要裁剪", "不裁剪", "留黑边", "别裁剪"),
+        ("完整显示", "不要裁剪", "不裁剪", "留黑边", "别裁剪", "保留黑边", "加黑边"),
     ),
     Entry(
         "cover",
@@ -350,6 +362,23 @@ FITS = _table(
             "全屏",
             "去黑边",
         ),
+    ),
+    Entry(
+        "blur",
+        "whole, on a blurred copy of the photo",
+        "完整显示，背景是模糊的照片",
+        (
+            "blur the background",
+            "blurred background",
+            "blurry background",
+            "background blur",
+            "blurred backdrop",
+            "blur behind",
+            "blur the bars",
+            "blurred bars",
+            "blurred edges",
+        ),
+        ("背景模糊", "模糊背景", "背景虚化", "虚化背景", "模糊边", "模糊的背景"),
     ),
 )
 
@@ -419,6 +448,23 @@ def names(table: dict[str, Entry], key: str, zh: bool) -> str:
     """How a reply says a table's value, in the message's language."""
     entry = table[key]
     return entry.zh if zh else entry.en
+
+
+def colour_name(code: str, zh: bool) -> str:
+    """A ``#rrggbb`` colour in words: its catalogue name, or "close to" the nearest one."""
+    code = code.lower()
+    if code in COLOURS:
+        return names(COLOURS, code, zh)
+    try:
+        rgb = [int(code[i : i + 2], 16) for i in (1, 3, 5)]
+    except ValueError:
+        return "自定义颜色" if zh else "a custom colour"
+
+    def distance(key: str) -> int:
+        return sum((int(key[i : i + 2], 16) - c) ** 2 for i, c in zip((1, 3, 5), rgb, strict=True))
+
+    nearest = names(COLOURS, min(COLOURS, key=distance), zh)
+    return f"接近{nearest}的颜色" if zh else f"a colour close to {nearest}"
 
 
 def english_words(*tables: dict[str, Entry]) -> dict[str, str]:

@@ -10,6 +10,7 @@ on these planes, never a per-frame RGB conversion.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -17,11 +18,18 @@ from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from . import catalog
+from .draft import framing
 
 KEN_BURNS_ZOOM = 1.12
+# A blurred backdrop is made at this size (its longer side, in pixels), blurred there and
+# enlarged: a strong, smooth blur for a few milliseconds, once per photo (or per video frame).
+BLUR_SIDE = 48
+BLUR_RADIUS = 2.0  # at BLUR_SIDE: about 1/24 of the frame
+BLUR_DIM = 0.8  # the backdrop is a little darker, so that the sharp photo stands out of it
+FITS = tuple(catalog.FITS)
 
 
 class RenderError(Exception):
@@ -32,7 +40,7 @@ class RenderError(Exception):
 class Canvas:
     width: int
     height: int
-    fit: str  # "contain" or "cover"
+    fit: str  # one of FITS: "auto", "contain", "cover" or "blur" (see draft.framing)
     background: tuple[int, int, int]
 
     def scaled(self, factor: float) -> Canvas:
@@ -93,17 +101,18 @@ class Clip:
 
 
 def load_photo(path: Path, canvas: Canvas) -> np.ndarray:
-    """Decode a photo once, upright, fitted to ``canvas``, as a yuv420p buffer."""
+    """Decode a photo once, upright, framed on ``canvas``, as a yuv420p buffer."""
     with Image.open(path) as image:
         upright = _upright_size(image)
-        target = _fitted_size(upright, canvas)
+        fit = framing(canvas.fit, upright, (canvas.width, canvas.height))
+        target = _fitted_size(upright, canvas, fit)
         if image.format == "JPEG":
             # DCT-domain downscaling: decodes a 12 MP JPEG at 1/2, 1/4 or 1/8 size for free.
             swap = upright != image.size
             image.draft("RGB", (target[1], target[0]) if swap else target)
         image = ImageOps.exif_transpose(image)
-        rgb = _flatten(image, canvas.background)
-    return rgb_to_yuv(np.asarray(_fit(rgb, canvas)))
+        framed = _frame_photo(image, canvas, fit)
+    return rgb_to_yuv(np.asarray(framed))
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:
@@ -112,40 +121,75 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _fitted_size(size: tuple[int, int], canvas: Canvas) -> tuple[int, int]:
+def _fitted_size(size: tuple[int, int], canvas: Canvas, fit: str) -> tuple[int, int]:
+    """The photo's size on the canvas: filling it ("cover") or whole inside it."""
     width, height = size
-    pick = min if canvas.fit == "contain" else max
+    pick = max if fit == "cover" else min
     scale = pick(canvas.width / width, canvas.height / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
-    """RGB, with any transparency laid over the background colour."""
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        base = Image.new("RGBA", rgba.size, (*background, 255))
-        return Image.alpha_composite(base, rgba).convert("RGB")
-    return image.convert("RGB")
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
-def _fit(image: Image.Image, canvas: Canvas) -> Image.Image:
+def _frame_photo(image: Image.Image, canvas: Canvas, fit: str) -> Image.Image:
+    """The photo on the canvas as ``fit`` says, RGB. Transparent parts show what is behind the
+    photo: the background colour, or the blurred copy; never black unless that is the colour."""
     size = (canvas.width, canvas.height)
-    if canvas.fit == "cover":
-        box = _cover_box(image.size, size)
-        return image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
-    fitted = image.resize(
-        _fitted_size(image.size, canvas), Image.Resampling.BICUBIC, reducing_gap=3.0
-    )
-    framed = Image.new("RGB", size, canvas.background)
-    framed.paste(fitted, ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2))
-    return framed
+    alpha = _has_alpha(image)
+    mode = "RGBA" if alpha else "RGB"  # resize premultiplies RGBA itself
+    picture = image if image.mode == mode else image.convert(mode)  # no copy of a big photo
+    if fit == "cover":
+        box = _cover_box(picture.size, size)
+        fitted = picture.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
+        if not alpha:
+            return fitted
+    else:
+        fitted = picture.resize(
+            _fitted_size(picture.size, canvas, fit), Image.Resampling.BICUBIC, reducing_gap=3.0
+        )
+    if fit == "blur":
+        ground = _photo_backdrop(picture, size, canvas.background)
+    else:
+        ground = Image.new("RGB", size, canvas.background)
+    corner = ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2)
+    ground.paste(fitted, corner, fitted if alpha else None)
+    return ground
+
+
+def _photo_backdrop(
+    picture: Image.Image, size: tuple[int, int], background: tuple[int, int, int]
+) -> Image.Image:
+    """A blurred copy of the photo filling ``size`` (the centre cut to the frame's shape)."""
+    tiny = picture.resize(_small(size), Image.Resampling.BOX, box=_cover_box(picture.size, size))
+    return _blurred(_flat(tiny, background)).resize(size, Image.Resampling.BICUBIC)
+
+
+def _small(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a backdrop for a frame of ``size`` is blurred at (its shape, BLUR_SIDE long)."""
+    scale = BLUR_SIDE / max(size)
+    return max(2, round(size[0] * scale)), max(2, round(size[1] * scale))
+
+
+def _flat(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """RGB, with any transparency laid over the background colour."""
+    if image.mode != "RGBA":
+        return image.convert("RGB")
+    base = Image.new("RGBA", image.size, (*background, 255))
+    return Image.alpha_composite(base, image).convert("RGB")
+
+
+def _blurred(tiny: Image.Image) -> Image.Image:
+    """A small RGB picture blurred and dimmed (cheap at BLUR_SIDE pixels)."""
+    return tiny.filter(ImageFilter.GaussianBlur(BLUR_RADIUS)).point(lambda v: round(v * BLUR_DIM))
 
 
 def _cover_box(source: tuple[int, int], target: tuple[int, int]) -> tuple[float, ...]:
     """The centred part of ``source`` with the aspect ratio of ``target``."""
     (sw, sh), (tw, th) = source, target
     scale = min(sw / tw, sh / th)
-    bw, bh = tw * scale, th * scale
+    bw, bh = min(sw, tw * scale), min(sh, th * scale)  # min: no float overshoot past an edge
     return ((sw - bw) / 2, (sh - bh) / 2, (sw + bw) / 2, (sh + bh) / 2)
 
 
@@ -153,8 +197,10 @@ def _cover_box(source: tuple[int, int], target: tuple[int, int]) -> tuple[float,
 
 
 def fit_video_frame(frame: av.VideoFrame, canvas: Canvas, background: np.ndarray) -> np.ndarray:
-    """A decoded video frame scaled to ``canvas`` (bars or crop), as a yuv420p buffer."""
-    width, height = (even(side) for side in _fitted_size((frame.width, frame.height), canvas))
+    """A decoded video frame framed on ``canvas`` (bars, crop or blur), as a yuv420p buffer."""
+    fit = framing(canvas.fit, (frame.width, frame.height), (canvas.width, canvas.height))
+    fitted = _fitted_size((frame.width, frame.height), canvas, fit)
+    width, height = (even(side) for side in fitted)
     scaled = frame.reformat(
         width=width,
         height=height,
@@ -165,7 +211,7 @@ def fit_video_frame(frame: av.VideoFrame, canvas: Canvas, background: np.ndarray
     ).to_ndarray()
     if (width, height) == (canvas.width, canvas.height):
         return scaled
-    out = background.copy()
+    out = _video_backdrop(frame, canvas) if fit == "blur" else background.copy()
     # Even offsets keep the chroma planes aligned; negative offsets crop (cover).
     x, y = (canvas.width - width) // 4 * 2, (canvas.height - height) // 4 * 2
     for src, dst, shift in zip(
@@ -176,6 +222,33 @@ def fit_video_frame(frame: av.VideoFrame, canvas: Canvas, background: np.ndarray
     ):
         _place(src, dst, x // shift, y // shift)
     return out
+
+
+def _video_backdrop(frame: av.VideoFrame, canvas: Canvas) -> np.ndarray:
+    """A blurred copy of a video frame filling ``canvas``: shrunk by swscale, cropped and
+    blurred at BLUR_SIDE pixels, enlarged by swscale straight into yuv420p (a few ms)."""
+    size = (canvas.width, canvas.height)
+    small = _small(size)
+    scale = max(small[0] / frame.width, small[1] / frame.height)
+    tiny = frame.reformat(
+        width=max(2, math.ceil(frame.width * scale)),
+        height=max(2, math.ceil(frame.height * scale)),
+        format="rgb24",
+        interpolation="AREA",
+    ).to_image()
+    tiny = _blurred(tiny.resize(small, Image.Resampling.BOX, box=_cover_box(tiny.size, size)))
+    return (
+        av.VideoFrame.from_image(tiny)
+        .reformat(
+            width=canvas.width,
+            height=canvas.height,
+            format="yuv420p",
+            dst_colorspace="ITU709",
+            dst_color_range="MPEG",
+            interpolation="BICUBIC",
+        )
+        .to_ndarray()
+    )
 
 
 def _place(src: np.ndarray, dst: np.ndarray, x: int, y: int) -> None:

@@ -41,7 +41,7 @@ FITS = frozenset(catalog.FITS)
 DEFAULT_ASPECT = "16:9"
 DEFAULT_RESOLUTION = 1080
 DEFAULT_FPS = 30
-DEFAULT_FIT = "contain"
+DEFAULT_FIT = "auto"  # each photo fills the frame or sits on a blurred copy (see framing)
 DEFAULT_BACKGROUND = "#000000"
 DEFAULT_PHOTO_MS = 3000
 DEFAULT_CLIP_MAX_MS = 10_000  # a video clip keeps its length, up to this
@@ -50,6 +50,15 @@ TITLE_MS = 4000
 MIN_SEGMENT_MS = 500  # shorter than this a photo is a flash, not a slide
 MAX_PHOTO_MS = 60_000  # longer than this a still photo is almost surely a mistake
 MAX_LENGTH_MS = 600_000  # ten minutes
+
+# "auto" framing fills the frame with a photo when filling keeps at least this share of it:
+# trimming at most an eighth from two opposite edges keeps the rule-of-thirds lines, where
+# subjects usually are, and fills the frame with the usual near misses (a 4:3 photo in a 16:9
+# frame keeps exactly 3/4, 3:4 in 9:16 too, 4:5 in 1:1 keeps 4/5). Beyond that (a landscape
+# photo in a portrait frame keeps 24-42 %, a square one 56 %) filling would cut off most of
+# the photo: it is shown whole on a blurred, enlarged copy of itself instead, as phone editors
+# do. Slightly under 3/4, so that 4000x3000 in 1920x1080 is not lost to rounding.
+FILL_KEEPS = 0.74
 
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
 _ID = re.compile(r"sg_(\d+)")
@@ -151,7 +160,7 @@ def new_draft(
     fps: int = DEFAULT_FPS,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """An empty draft with the default canvas (1920x1080 16:9, 30 fps, contain, black)."""
+    """An empty draft with the default canvas (1920x1080 16:9, 30 fps, auto fit, black)."""
     width, height = canvas_size(aspect, resolution)
     meta: dict[str, Any] = {"title": title} if title else {}
     meta.update(
@@ -164,6 +173,25 @@ def new_draft(
     )
     photos = {"tt": VISUAL, "m": {"name": TRACK_NAMES[VISUAL]}, "sg": []}
     return {"v": SCHEMA_VERSION, "d": 0, "m": meta, "t": [photos]}
+
+
+def framing(fit: str, size: tuple[int, int], frame: tuple[int, int]) -> str:
+    """How a photo (or clip) of ``size`` is framed in ``frame`` under ``fit``: "cover" (fills
+    the frame, cropped), "contain" (whole, on the background colour) or "blur" (whole, on a
+    blurred copy of itself). "auto" is "cover" when filling keeps ``FILL_KEEPS`` of the photo
+    (or the shapes are the same), else "blur"."""
+    if fit != "auto":
+        return fit
+    return "cover" if kept_by_filling(size, frame) >= FILL_KEEPS else "blur"
+
+
+def kept_by_filling(size: tuple[int, int], frame: tuple[int, int]) -> float:
+    """The share of a photo of ``size`` that stays visible when it fills ``frame`` (0-1]."""
+    (width, height), (frame_w, frame_h) = size, frame
+    if min(width, height, frame_w, frame_h) <= 0:
+        return 1.0
+    photo, target = width / height, frame_w / frame_h
+    return min(photo, target) / max(photo, target)
 
 
 def visual_segment(
@@ -423,7 +451,7 @@ def _meta_problems(meta: Any) -> list[str]:
     if not isinstance(fps, (int, float)) or not 1 <= fps <= 60:
         problems.append(f"`m.fps` must be 1-60 (got {fps})")
     if meta.get("fit", DEFAULT_FIT) not in FITS:
-        problems.append(f"`m.fit` must be contain or cover (got {meta.get('fit')})")
+        problems.append(f"`m.fit` must be one of {', '.join(catalog.FITS)} (got {meta.get('fit')})")
     if not _COLOUR.fullmatch(str(meta.get("background", DEFAULT_BACKGROUND))):
         problems.append(f"`m.background` must be #rrggbb (got {meta.get('background')})")
     return problems
@@ -504,8 +532,9 @@ def seconds_text(ms: int) -> str:
     return f"{round(ms / 1000, 2):g} s"
 
 
-def facts(draft: dict[str, Any]) -> dict[str, str]:
-    """The draft's properties a user cares about, as short language-neutral strings."""
+def facts(draft: dict[str, Any], zh: bool = False) -> dict[str, str]:
+    """The draft's properties a user cares about, as short strings (fit and background in
+    words, in English or Chinese; the rest language-neutral)."""
     meta = draft.get("m", {})
     visuals = segments(draft, VISUAL)
     transitions = sorted({_transition_text(seg) for seg in visuals[1:]})
@@ -516,8 +545,8 @@ def facts(draft: dict[str, Any]) -> dict[str, str]:
         "length": seconds_text(int(draft.get("d", 0))),
         "size": f"{meta.get('width')}x{meta.get('height')} ({meta.get('aspect', '?')})",
         "fps": f"{meta.get('fps', DEFAULT_FPS)} fps",
-        "fit": str(meta.get("fit", DEFAULT_FIT)),
-        "background": str(meta.get("background", DEFAULT_BACKGROUND)),
+        "fit": _named(catalog.FITS, str(meta.get("fit", DEFAULT_FIT)), zh),
+        "background": catalog.colour_name(str(meta.get("background", DEFAULT_BACKGROUND)), zh),
         "transitions": ", ".join(transitions) or "none",
         "motion": ", ".join(sorted({str(s.get("motion")) for s in visuals if "motion" in s}))
         or "static",
@@ -532,6 +561,12 @@ def facts(draft: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _named(table: dict[str, catalog.Entry], key: str, zh: bool) -> str:
+    """A catalogue value as a reply says it; an unknown one (a colour given through the API)
+    as it is."""
+    return catalog.names(table, key, zh) if key in table else key
+
+
 def _transition_text(segment: dict[str, Any]) -> str:
     kind = segment.get("tr", {}).get("type", "none")
     return "none" if kind == "none" else f"{kind} {seconds_text(transition_ms(segment))}"
@@ -544,7 +579,7 @@ def describe(before: dict[str, Any], after: dict[str, Any], lang: str = "en") ->
     """
     zh = lang == "zh"
     changes = _photo_changes(segments(before, VISUAL), segments(after, VISUAL), zh)
-    old, new = facts(before), facts(after)
+    old, new = facts(before, zh), facts(after, zh)
     none = "无" if zh else "none"
     for key, (en_label, zh_label) in _FACT_LABELS.items():
         if old[key] != new[key]:

@@ -426,7 +426,8 @@ def _ingest_image(
 def _normalise_photo(image: Image.Image, fmt: str, label: str, folder: Path) -> MediaInfo:
     picture = _render_ready(image)
     # Lossless sources (screenshots, graphics) stay lossless; photos become JPEG.
-    dest = folder / ("media.png" if fmt in ("png", "gif") else "media.jpg")
+    lossless = fmt in ("png", "gif") or picture.mode == "RGBA"
+    dest = folder / ("media.png" if lossless else "media.jpg")
     with _removed_on_error(dest):
         _save_picture(picture, dest)
     return _photo_info(fmt, dest, label, picture.size)
@@ -480,12 +481,26 @@ def _render_ready(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     image.load()
     ImageOps.exif_transpose(image, in_place=True)
-    picture = _to_srgb(_flattened(image), icc)
+    alpha = _alpha(image)
+    if alpha is None:
+        picture = _to_srgb(_flattened(image), icc)
+    else:  # kept (PNG): the renderer lays the photo on the video's background, not on black
+        picture = _to_srgb(image.convert("RGB"), icc)  # RGB in, RGB out
+        picture.putalpha(alpha)
     if max(picture.size) > MAX_SIDE:
         picture = picture.resize(
             _fit(picture.size, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
         )
     return picture
+
+
+def _alpha(image: Image.Image) -> Image.Image | None:
+    """The transparency of a picture that has some (not fully opaque), else None."""
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return None
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    return None if alpha.getextrema() == (255, 255) else alpha
 
 
 def _fit(size: tuple[int, int], longest: int) -> tuple[int, int]:

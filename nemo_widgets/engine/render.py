@@ -24,7 +24,7 @@ from typing import TypeVar
 import av
 import numpy as np
 
-from .compose import MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
+from .compose import FITS, MOTIONS, TRANSITIONS, Canvas, Clip, RenderError, Timeline
 from .draft import AUDIO, TEXT, VISUAL
 from .store import make_private
 from .titles import Title, make_title, parse_color
@@ -169,8 +169,8 @@ def _read_meta(meta: dict) -> tuple[Canvas, int]:
     if not 1 <= fps <= 60:
         raise RenderError(f"{fps} frames per second is not possible; use 1 to 60 (e.g. 30).")
     fit = meta.get("fit", "contain")
-    if fit not in ("contain", "cover"):
-        raise RenderError(f"Unknown fit {fit!r}; use 'contain' or 'cover'.")
+    if fit not in FITS:
+        raise RenderError(f"Unknown fit {fit!r}; use one of {', '.join(FITS)}.")
     background = parse_color(meta.get("background", "#000000"))
     return Canvas(width, height, fit, background), fps
 

@@ -22,7 +22,7 @@ Expectations: ``length``, ``photo_s``, ``transition_s`` (seconds), ``count`` (vi
 none), ``title_pos``, ``captions`` (count), ``music`` (file name, or null), ``volume`` (%),
 ``fade_out`` (s), ``changed`` (false: the draft must not change), ``says`` (words the reply
 must hold; a list means all), ``status``. Every row is also checked for: the reply in the
-message's language, no internal name in it, and a valid draft.
+message's language, no internal name or colour code in it, and a valid draft.
 """
 
 from __future__ import annotations
@@ -190,6 +190,8 @@ def _language_problems(row: Row, edit: Edit) -> list[str]:
     found = []
     if _INTERNAL.search(edit.reply):
         found.append("an internal name is in the reply")
+    if re.search(r"#[0-9a-fA-F]{6}\b", edit.reply):
+        found.append("a colour code is in the reply: name colours in words")
     quoted = re.sub(r"[“「『\"'][^”」』\"']*[”」』\"']", "", edit.reply)
     has_cjk = bool(re.search(r"[\u4e00-\u9fff]", quoted))
     if row.lang == "zh" and not has_cjk:

@@ -146,7 +146,7 @@ SEEDS: list[tuple[str, Callable[[dict, Edit], bool]]] = [
             d["d"] == 5 * 3000 - 4 * 500  # defaults: 3 s photos, 0.5 s crossfades
             and transitions(d) == {("crossfade", 500)}
             and {seg["motion"] for seg in visuals(d)} == {"static"}
-            and (d["m"]["fps"], d["m"]["fit"], d["m"]["background"]) == (30, "contain", "#000000")
+            and (d["m"]["fps"], d["m"]["fit"], d["m"]["background"]) == (30, "auto", "#000000")
             and music(d) is None
             and title(d) is None
         ),
@@ -351,8 +351,11 @@ def test_replies_are_in_the_language_of_the_message():
     base = built()
     assert direct("删除第2张", base, MEDIA).reply.startswith("已删除第2张（p2.jpg）")
     assert direct("remove photo 2", base, MEDIA).reply.startswith("Removed photo 2 (p2.jpg)")
-    assert direct("竖屏", base, MEDIA).reply == "已改为9:16（1080x1920）。"
-    assert direct("9:16", base, MEDIA).reply == "Switched to 9:16 (1080x1920)."
+    # The new shape's framing follows in the same language (issue 14: blurred copies).
+    portrait = direct("竖屏", base, MEDIA).reply
+    assert portrait.startswith("已改为9:16（1080x1920）。") and "模糊的照片背景" in portrait
+    portrait = direct("9:16", base, MEDIA).reply
+    assert portrait.startswith("Switched to 9:16 (1080x1920).") and "blurred copy" in portrait
 
 
 def test_captions_follow_their_photo():

@@ -496,7 +496,9 @@ def test_16_bit_png_keeps_its_brightness(work):
         assert list(np.asarray(image)[0, ::20]) == [0, 1, 156, 255]
 
 
-def test_rgba_png_is_composited_on_black(work):
+def test_rgba_png_keeps_its_transparency(work):
+    """The renderer lays a transparent photo on the video's background (issue 14: not on
+    black), so the stored picture keeps its alpha, as a PNG, with unchanged colours."""
     source = work / "inputs" / "logo.png"
     pixels = np.zeros((50, 40, 4), np.uint8)
     pixels[...] = (200, 100, 50, 255)
@@ -504,10 +506,28 @@ def test_rgba_png_is_composited_on_black(work):
     Image.fromarray(pixels).save(source)
     info = run_ingest(work, source, "logo.png")
     with Image.open(info.path) as image:
-        assert (image.mode, image.size) == ("RGB", (40, 50))
+        assert (image.format, image.mode, image.size) == ("PNG", "RGBA", (40, 50))
         result = np.asarray(image)
-    assert close(result[0, 0], (128, 0, 0), 1)
-    assert tuple(result[-1, -1]) == (200, 100, 50)
+    assert tuple(result[0, 0]) == (255, 0, 0, 128)
+    assert tuple(result[-1, -1]) == (200, 100, 50, 255)
+
+
+def test_transparent_webp_is_stored_as_png(work):
+    source = work / "inputs" / "sticker.webp"
+    pixels = np.zeros((20, 30, 4), np.uint8)
+    pixels[...] = (255, 255, 255, 128)
+    Image.fromarray(pixels).save(source, lossless=True)
+    info = run_ingest(work, source, "sticker.webp")
+    with Image.open(info.path) as image:
+        assert (image.format, image.mode) == ("PNG", "RGBA")
+        assert tuple(np.asarray(image)[10, 10]) == (255, 255, 255, 128)
+
+
+def test_opaque_rgba_png_is_stored_without_alpha(work):
+    source = work / "inputs" / "opaque.png"
+    Image.new("RGBA", (30, 20), (10, 20, 30, 255)).save(source)
+    with Image.open(run_ingest(work, source, "opaque.png").path) as image:
+        assert image.mode == "RGB"
 
 
 def test_palette_png_with_transparency(work):
@@ -518,9 +538,9 @@ def test_palette_png_with_transparency(work):
     image.save(source, transparency=0)
     info = run_ingest(work, source, "icon.png")
     with Image.open(info.path) as stored:
-        result = np.asarray(stored.convert("RGB"))
-    assert tuple(result[5, 5]) == (0, 0, 0)
-    assert tuple(result[5, 25]) == (40, 160, 60)
+        result = np.asarray(stored.convert("RGBA"))
+    assert result[5, 5, 3] == 0  # still transparent
+    assert tuple(result[5, 25]) == (40, 160, 60, 255)
 
 
 @pytest.mark.parametrize("mode", ["LA", "1", "L"])

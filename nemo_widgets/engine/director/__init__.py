@@ -22,7 +22,10 @@ How a message is understood
     back in the reply; nothing is ever applied twice.
 
 Defaults
-    * Frame 1920x1080 (16:9), 30 fps, photos fitted whole ("contain") on black.
+    * Frame 1920x1080 (16:9), 30 fps, framing "auto": a photo fills the frame when that keeps
+      at least 3/4 of it (4:3 in 16:9), else it is shown whole on a blurred copy of itself (a
+      landscape photo in a 9:16 frame); the reply says which, in words, when the video is made
+      or its shape changes. "Fill the frame", "blur the background" and "black bars" choose.
     * 3 s per photo; a video clip keeps its own length up to 10 s.
     * A 0.5 s crossfade between segments unless asked otherwise: a hard cut between two
       still photos looks like a glitch, and half a second smooths it without eating into a
@@ -52,6 +55,7 @@ from ..draft import VISUAL, seconds_text
 from ..phrases import MAX_MESSAGE_CHARS, is_chinese, normalise
 from . import ops
 from .editor import Cannot, Editor, MediaItem, count_en, count_zh, zh_seconds
+from .framing import framing_note
 from .parse import Missed, parse
 from .reading import clauses
 from .replies import (
@@ -212,12 +216,25 @@ def _report(draft: dict[str, Any], editor: Editor, done: list[ops.Op], problems:
         if editor.problems or problems:
             result = {"status": "cannot", "reason": reply}
         return Edit(reply=reply, draft=None, tool=EXPLAIN_TOOL, args=args, result=result)
-    lead = [overview(editor.draft, editor.zh)] if editor.built else editor.changes
+    lead = [overview(editor.draft, editor.zh)] if editor.built else list(editor.changes)
+    framing = _framing(draft, editor)
+    if framing:
+        lead.append(framing)
     result = {"status": "ok", "changes": editor.changes}
     if notes:
         result["notes"] = notes
     reply = " ".join([*lead, *notes])
     return Edit(reply=reply, draft=editor.draft, tool=EDIT_TOOL, args=args, result=result)
+
+
+def _framing(before: dict[str, Any], editor: Editor) -> str | None:
+    """How photos sit in the frame, said when the video is made and when its shape changes
+    (unless the message chose the framing itself: that change says it)."""
+    after = editor.draft
+    reshaped = before.get("m", {}).get("aspect") != after.get("m", {}).get("aspect")
+    if editor.built or (reshaped and not editor.fit_asked):
+        return framing_note(after, editor.media, editor.zh)
+    return None
 
 
 def _explain(

@@ -93,6 +93,7 @@ class Editor:
         self.numbering: list[str] = []  # segment ids as numbered when the message was sent
         self.wanted_transition_ms: int | None = None  # as asked in this message, before cuts
         self.failed: list[tuple[ops.Op, str]] = []  # what could not be done, and why
+        self.fit_asked = False  # this message chose how photos fill the frame
 
     # ------------------------------------------------------------------ helpers
 
@@ -302,7 +303,7 @@ class Editor:
         self.numbering = [seg["id"] for seg in self.visuals]
         for op in todo:
             saved = (copy.deepcopy(self.draft), len(self.changes), len(self.notes))
-            saved_state = (self.built, self.problems, self.wanted_transition_ms)
+            saved_state = (self.built, self.problems, self.wanted_transition_ms, self.fit_asked)
             try:
                 self.run(op)
             except Cannot as cannot:
@@ -310,7 +311,7 @@ class Editor:
                     raise  # nothing else can be done without a video
                 self.draft = saved[0]
                 del self.changes[saved[1] :], self.notes[saved[2] :]
-                self.built, self.problems, self.wanted_transition_ms = saved_state
+                self.built, self.problems, self.wanted_transition_ms, self.fit_asked = saved_state
                 self.failed.append((op, str(cannot)))
 
 

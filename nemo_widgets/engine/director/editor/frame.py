@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ... import draft as schema
+from ...catalog import colour_name
 from .. import ops
 from .base import Editor, handles
 
@@ -63,22 +64,58 @@ def set_fps(ed: Editor, op: ops.SetFps) -> None:
     ed.change(f"Set the frame rate to {fps} fps.", f"已把帧率设为{fps} fps。")
 
 
+# What a reply says when the framing is chosen (the background colour is named in words).
+_FIT_CHANGES = {
+    "cover": (
+        "Photos now fill the frame (cropped where needed).",
+        "照片现在铺满画面（必要时裁剪）。",
+    ),
+    "blur": (
+        "Photos are now shown whole, on a blurred copy of themselves where they don't fill "
+        "the frame.",
+        "照片现在完整显示，空出的地方是模糊的照片背景。",
+    ),
+    "auto": (
+        "Photos now fill the frame when their shape is close to it, and are shown whole on a "
+        "blurred copy of themselves when it is not.",
+        "形状相近的照片铺满画面，其余完整显示在模糊的照片背景上。",
+    ),
+}
+
+
 @handles(ops.SetFit)
 def set_fit(ed: Editor, op: ops.SetFit) -> None:
-    ed.draft["m"]["fit"] = op.fit
-    if op.fit == "cover":
+    meta = ed.draft["m"]
+    meta["fit"] = op.fit
+    ed.fit_asked = True
+    if op.fit == "contain":
+        colour = colour_name(str(meta.get("background", schema.DEFAULT_BACKGROUND)), False)
+        colour_zh = colour_name(str(meta.get("background", schema.DEFAULT_BACKGROUND)), True)
         ed.change(
-            "Photos now fill the frame (cropped where needed).",
-            "照片现在铺满画面（必要时裁剪）。",
+            f"Photos are now shown whole, with {colour} bars where needed.",
+            f"照片现在完整显示，必要时留{colour_zh}边。",
         )
-    else:
-        ed.change(
-            "Photos are now shown whole, with bars where needed.",
-            "照片现在完整显示，必要时留边。",
-        )
+        return
+    ed.change(*_FIT_CHANGES[op.fit])
 
 
 @handles(ops.SetBackground)
 def set_background(ed: Editor, op: ops.SetBackground) -> None:
-    ed.draft["m"]["background"] = op.color
-    ed.change(f"Set the background to {op.color}.", f"已把背景色设为{op.color}。")
+    """A background colour shows only around a whole photo: unless this message chose how
+    photos fill the frame, asking for one asks for bars in it ("white background")."""
+    meta = ed.draft["m"]
+    unchanged = meta.get("background", schema.DEFAULT_BACKGROUND) == op.color
+    meta["background"] = op.color
+    colour, colour_zh = colour_name(op.color, False), colour_name(op.color, True)
+    if not ed.fit_asked and meta.get("fit", schema.DEFAULT_FIT) != "contain":
+        meta["fit"] = "contain"
+        ed.change(
+            f"Photos are now shown whole on a {colour} background.",
+            f"照片现在完整显示在{colour_zh}背景上。",
+        )
+    elif unchanged and ed.fit_asked:
+        return  # "keep the whole photo with black bars": the framing's change said it all
+    elif meta.get("fit") == "contain" and ed.fit_asked:
+        ed.change(f"The bars are now {colour}.", f"边框现在是{colour_zh}。")
+    else:
+        ed.change(f"Set the background colour to {colour}.", f"已把背景色设为{colour_zh}。")

@@ -14,6 +14,18 @@ from ...phrases import (
 from .. import ops
 from ..reading import NUMBER, REMOVE, Parser, alternation, first_group
 
+# A blurred copy of the photo behind it: "blur the background", "blurred bars", "背景模糊".
+_BLUR = (
+    r"\bblur(?:red|ry)?\s+(?:out\s+)?(?:the\s+|a\s+)?(?:background|backdrop|bars|borders|edges|sides"
+    r"|empty\s+space|space|rest)\b"
+    r"|\b(?:background|backdrop|bars|edges|sides)\s+(?:blurred|blurry|blur)\b"
+    r"|\bblur(?:red|ry)?\s+(?:copy|version)\b|\bblur\s+(?:behind|instead)\b"
+    r"|背景(?:要|用|改成|换成|改为|做成|变)?(?:模糊|虚化)|(?:模糊|虚化)(?:的)?(?:照片)?(?:背景|边)"
+    r"|(?:黑边|边)(?:要|用|改成|换成|改为|做成|变)?(?:成)?(?:模糊|虚化)"
+)
+# Back to the default framing.
+_AUTO = r"\b(?:auto(?:matic)?|smart)[- ]?(?:fit|framing)\b|自动适配|智能适配|自动填充"
+
 
 def read_frame(p: Parser) -> None:
     """Aspect ratio, platform, resolution, fps, fit and background."""
@@ -62,11 +74,16 @@ def read_frame(p: Parser) -> None:
     for m in p.find(cover):
         p.add(m, ops.SetFit(fit="cover"))
     contain = (
-        r"\b(?:fit|show)\s+the\s+whole\s+(?:photo|image|picture)s?\b|\bdon'?t\s+crop\b|\bno\s+crop(?:ping)?\b"
+        r"\b(?:fit|show|keep|see)\s+the\s+whole\s+(?:photo|image|picture)s?\b|\bdon'?t\s+crop\b|\bno\s+crop(?:ping)?\b"
+        r"|\b(?:with|keep|use|want|add)\s+(?:the\s+)?bars\b|保留黑边|加黑边|要黑边"
         r"|\bletterbox\w*|\bcontain\b|完整显示|不要裁剪|不裁剪|留黑边"
     )
     for m in p.find(contain):
         p.add(m, ops.SetFit(fit="contain"))
+    for m in p.find(_BLUR, r"blur|模糊|虚化"):
+        p.add(m, ops.SetFit(fit="blur"))
+    for m in p.find(_AUTO, r"auto|smart|自动|智能"):
+        p.add(m, ops.SetFit(fit="auto"))
     colours = alternation(COLOUR_WORDS)
     background = (
         rf"(?P<c>{colours})\s*(?:的)?\s*(?:background|bars|背景|边)"

@@ -20,6 +20,7 @@ _THINGS = {
     "motion": ops.SetMotion(motion="static"),
     "crop": ops.SetFit(fit="contain"),
     "bars": ops.SetFit(fit="cover"),
+    "blur": ops.SetFit(fit="contain"),  # whole photos, on the plain colour
 }
 _EN = {
     "music": r"music|songs?|soundtrack|background\s+music|audio",
@@ -29,6 +30,7 @@ _EN = {
     "motion": r"motion|zoom(?:ing|s)?|ken\s*burns|movement|panning|pans?|camera\s+motion",
     "crop": r"crop(?:ping)?(?:\s+(?:the|my)\s+(?:photos|pictures|images))?",
     "bars": r"black\s+bars|bars|borders",
+    "blur": r"blur(?:red|ry)?(?:\s+(?:background|backdrop|bars|edges))?",
 }
 _ZH = {
     "music": "背景音乐|音乐|配乐|歌",
@@ -38,6 +40,7 @@ _ZH = {
     "motion": "运动效果|运镜|缩放效果|缩放|动效|平移|动感",
     "crop": "裁剪|裁切",
     "bars": "黑边",
+    "blur": "模糊背景|背景模糊|模糊|虚化",
 }
 _PATTERN = (
     _NOT
