@@ -207,3 +207,31 @@ async def test_an_export_without_such_characters_adds_no_note(server, tmp_path):
 
     (video,) = rec.of(VideoReady)
     assert reply.text == f"Your video is ready: {video.path.name} ({file_size(video.size)})."
+
+
+async def test_a_chinese_conversation_with_the_local_director_is_chinese_end_to_end(
+    engine, photos, tmp_path
+):
+    """What a person meets on a fresh machine: every reply of the director, every status line
+    and every answer of the assistant, in a whole Chinese conversation, is Chinese."""
+    async with AsyncNemoClient(engine.url, timings=TIMINGS) as client:
+        assistant, _ = assistant_for(client, tmp_path)
+        await assistant.say("你好")
+        await assistant.upload(*photos)
+        for message in (
+            "帮我把这些照片做成一个15秒的竖屏视频，要有转场",
+            "多长？",
+            "每张照片显示2秒",
+            "加个标题“夏天”，放在顶部",
+            "转场慢一点",
+            "再加点彩带特效吧",
+            "背景模糊",
+            "第一张是哪张？",
+            "导出",
+        ):
+            reply = await assistant.say(message)
+            assert reply.error is None or chinese(reply.error), reply.error
+    said = [item for item in assistant.history if item.role != "user"]
+    assert len(said) >= 10
+    for item in said:
+        assert chinese(item.text), f"{item.role}: {item.text}"

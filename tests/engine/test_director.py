@@ -695,3 +695,35 @@ def test_quotes_of_every_kind_are_read():
     for quoted in ("'X Y'", '"X Y"', "“X Y”", "‘X Y’", "「X Y」", "『X Y』"):
         ops, _ = parse(f"title {quoted}")
         assert [op.args() for op in ops] == [{"op": "set_title", "text": "X Y"}], quoted
+
+
+# -- what a whole Chinese conversation showed ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["加个标题“夏天”，放在顶部", "add the title 'Summer', put it at the top"],
+)
+def test_a_title_placed_in_the_same_message_is_placed_once(message):
+    draft, _, edit = run(["turn these photos into a 15 second video", message])
+    assert title(draft)["text"] in ("夏天", "Summer") and title(draft)["pos"] == "top"
+    assert "底部" not in edit.reply and "bottom" not in edit.reply, edit.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("转场慢一点", "转场已经是最长的了（1秒）"), ("slower transitions", "already as long")],
+)
+def test_transitions_that_cannot_get_slower_say_why_and_what_to_do(message, reason):
+    setup = ["use the first three photos, 4 seconds, 1 second transitions"]
+    before, _, _ = run(setup)
+    draft, _, edit = run([*setup, message])
+    assert draft == before and edit.draft is None, "nothing changes"
+    assert reason in edit.reply
+    assert "12" in edit.reply, "says how to make room for longer ones"
+
+
+def test_several_things_it_cannot_do_for_one_reason_are_said_once():
+    _, _, edit = run(["turn these photos into a 15 second video", "再加点彩带特效吧"])
+    assert edit.reply.count("我做不了") == 1
+    assert "“彩带”和“特效”" in edit.reply

@@ -119,7 +119,7 @@ def direct(
         return _say(answer(topic, draft, zh), "answer")
     if reading.ops == [ops.Undo()]:
         return _undo(draft, previous, zh)
-    problems = [_missed(missed, zh) for missed in reading.missed]
+    problems = [_missed(missed, zh) for missed in _one_per_reason(reading.missed, zh)]
     if not reading.ops:
         status = "not_understood"
         if any(missed.code != "unknown" for missed in reading.missed):
@@ -143,6 +143,17 @@ def _cut_note(message: str, zh: bool) -> list[str]:
     if zh:
         return [f"消息太长：我只读了前{MAX_MESSAGE_CHARS}个字符。"]
     return [f"That message is very long: I read only its first {MAX_MESSAGE_CHARS} characters."]
+
+
+def _one_per_reason(missed: list[Missed], zh: bool) -> list[Missed]:
+    """Things it cannot do for the same reason, said once: “confetti” or “effects”."""
+    unsupported = [item.what for item in missed if item.code == "unsupported"]
+    if len(unsupported) < 2:
+        return missed
+    joined = Missed("unsupported", ("”和“" if zh else "” or “").join(unsupported))
+    first = next(index for index, item in enumerate(missed) if item.code == "unsupported")
+    rest = [item for item in missed if item.code != "unsupported"]
+    return [*rest[:first], joined, *rest[first:]]
 
 
 def _missed(missed: Missed, zh: bool) -> str:

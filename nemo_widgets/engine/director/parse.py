@@ -12,6 +12,7 @@ for that cannot be done or was not understood. Nothing here changes a draft: tha
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -96,6 +97,11 @@ def _resolve(found: list[ops.Op]) -> list[ops.Op]:
         merged = ops.SetTransition(type=kind, seconds=seconds, factor=None if seconds else factor)
         earlier = {id(op) for op in transitions[:-1]}
         found = [merged if op is transitions[-1] else op for op in found if id(op) not in earlier]
+    titles = [op for op in found if isinstance(op, ops.SetTitle) and op.text and not op.pos]
+    placed = [op for op in found if isinstance(op, ops.TextPosition) and op.target == "title"]
+    if titles and placed:  # "add the title 'Summer', put it at the top": one title, placed
+        title = dataclasses.replace(titles[-1], pos=placed[-1].pos)
+        found = [title if op is titles[-1] else op for op in found if op not in placed]
     named = [op for op in found if isinstance(op, ops.AddMusic) and op.file]
     if named:  # "use song.mp3 as background music": the file named, not just "music"
         found = [op for op in found if not isinstance(op, ops.AddMusic) or op is named[-1]]

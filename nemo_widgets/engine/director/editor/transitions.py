@@ -46,6 +46,15 @@ def set_transition(ed: Editor, op: ops.SetTransition) -> None:
             f"已改为照片之间直接切换{ed.longer_now(before)}。",
         )
         return
+    if op.factor is not None and op.factor > 1 and actual <= current_ms and kind == current_type:
+        # "slower transitions" with the photos too short for longer ones: say why, change nothing
+        ed.fail(
+            f"The transitions are already as long as they can be ({seconds_text(actual)}): a "
+            "transition takes at most half of a photo's time. For longer ones, make the video "
+            "longer first (for example “make it 12 seconds”).",
+            f"转场已经是最长的了（{zh_seconds(actual)}）：转场最多占每张照片时长的一半。"
+            "想要更长的转场，请先把视频调长，例如“改成12秒”。",
+        )
     cut = ""
     if actual < wanted:
         cut = ed.say(" (shortened to half of the shortest photo)", "（已缩短到最短照片的一半）")
