@@ -63,7 +63,7 @@ from . import adk, director, limits, notices
 from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest, is_heavy
-from .media_child import ingest_in_child
+from .media.child import ingest_in_child
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
@@ -402,7 +402,7 @@ def _discard(engine: Engine, received: list[Received]) -> None:
 
 
 def _ingest(item: Received, limit: int, keep_metadata: bool) -> MediaInfo:
-    # Large and animated images are decoded in a child process (see media_child.py).
+    # Large and animated images are decoded in a child process (see media/child.py).
     run = ingest_in_child if is_heavy(item.path) else ingest
     try:
         return run(

@@ -101,11 +101,12 @@ def test_an_animation_is_refused_by_its_frame_count_before_any_frame_is_decoded(
     tmp_path, monkeypatch
 ):
     from nemo_widgets.engine import media
+    from nemo_widgets.engine.media import animation
 
     gif = make_animated_gif(tmp_path / "a.gif", frames=6)
-    monkeypatch.setattr(media, "MAX_ANIMATION_PIXELS", 120 * 90 * 5)
+    monkeypatch.setattr(animation, "MAX_ANIMATION_PIXELS", 120 * 90 * 5)
     decoded = []
-    monkeypatch.setattr(media, "_frame_durations", lambda *a: decoded.append(a) or [100] * 6)
+    monkeypatch.setattr(animation, "_frame_durations", lambda *a: decoded.append(a) or [100] * 6)
     folder = tmp_path / "m"
     folder.mkdir()
     with pytest.raises(media.MediaRejected, match="too many frames of 120×90"):
@@ -121,13 +122,15 @@ def big_png(path: Path, size=(6000, 4200)) -> Path:
 
 def refuse_in_process(monkeypatch, *names: str) -> None:
     """Make the server process unable to decode: only a child process can."""
-    from nemo_widgets.engine import media
+    from nemo_widgets.engine.media import animation, photos
 
     def refuse(*args, **kwargs):
         raise AssertionError("decoded in the server process")
 
     for name in names:
-        monkeypatch.setattr(media, name, refuse)
+        owner = photos if hasattr(photos, name) else animation
+        assert hasattr(owner, name), name
+        monkeypatch.setattr(owner, name, refuse)
 
 
 async def test_large_and_animated_images_are_decoded_in_a_child_process(
@@ -144,7 +147,7 @@ async def test_large_and_animated_images_are_decoded_in_a_child_process(
 
 
 async def test_a_decode_that_takes_too_long_is_stopped(engine, tmp_path, monkeypatch):
-    from nemo_widgets.engine import media_child
+    from nemo_widgets.engine.media import child as media_child
 
     monkeypatch.setattr(media_child, "DECODE_TIMEOUT", 0.01)
     gif = make_animated_gif(tmp_path / "loop.gif", frames=4)
@@ -186,7 +189,7 @@ async def test_only_a_few_uploads_are_decoded_at_once(engine, photos, monkeypatc
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
 async def test_a_decode_over_its_memory_budget_is_refused(engine, tmp_path, monkeypatch):
-    from nemo_widgets.engine import media_child
+    from nemo_widgets.engine.media import child as media_child
 
     monkeypatch.setattr(media_child, "MEMORY_LIMIT", 400 * 2**20)  # the imports take ~270 MB
     png = big_png(tmp_path / "scan.png", size=(8000, 8000))  # 192 MB decoded

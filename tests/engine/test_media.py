@@ -17,6 +17,7 @@ from nemo_widgets.engine import media
 from nemo_widgets.engine.media import (
     MediaInfo,
     MediaRejected,
+    animation,
     check_head,
     ingest,
     safe_filename,
@@ -387,13 +388,13 @@ def test_upload_over_the_byte_limit_is_refused(work, monkeypatch):
 
 
 def test_animation_with_too_many_frames_is_refused(work, monkeypatch):
-    monkeypatch.setattr(media, "MAX_ANIMATION_FRAMES", 5)
+    monkeypatch.setattr(animation, "MAX_ANIMATION_FRAMES", 5)
     gif = make_animated_gif(work / "inputs" / "a.gif", frames=6)
     assert "more than 5 frames" in rejected(work, gif, "a.gif", 4002)
-    monkeypatch.setattr(media, "MAX_ANIMATION_PIXELS", 120 * 90 * 4)
+    monkeypatch.setattr(animation, "MAX_ANIMATION_PIXELS", 120 * 90 * 4)
     assert "too many frames of 120×90" in rejected(work, gif, "a.gif", 4002)
-    monkeypatch.setattr(media, "MAX_ANIMATION_SECONDS", 0.5)
-    monkeypatch.setattr(media, "MAX_ANIMATION_PIXELS", 10**9)
+    monkeypatch.setattr(animation, "MAX_ANIMATION_SECONDS", 0.5)
+    monkeypatch.setattr(animation, "MAX_ANIMATION_PIXELS", 10**9)
     assert "too big an animation" in rejected(work, gif, "a.gif", 4002)
 
 
@@ -616,9 +617,9 @@ def test_gif_with_mixed_delays_and_odd_size(work):
 
 
 def test_gif_zero_delays_play_at_browser_speed_and_slow_gifs_get_a_usable_rate(work):
-    assert media._clip_rate([100] * 3) == 10
-    assert media._clip_rate([2000, 1000]) == 10  # 1 fps grid doubled up to 10: still exact
-    assert media._clip_rate([30, 70]) == 30  # a 10 ms grid would be 100 fps: rounded to 30
+    assert animation._clip_rate([100] * 3) == 10
+    assert animation._clip_rate([2000, 1000]) == 10  # 1 fps grid doubled up to 10: still exact
+    assert animation._clip_rate([30, 70]) == 30  # a 10 ms grid would be 100 fps: rounded to 30
     source = work / "inputs" / "zero.gif"
     frames = [Image.fromarray(photo_array((40, 30), color)) for color in PALETTE[:2]]
     frames[0].save(source, save_all=True, append_images=frames[1:], duration=0)

@@ -6,7 +6,7 @@ memory stays with the process and the work competes with every request; in a chi
 returned when the child exits, a time limit and (on Linux) a memory limit stop it, and a crash
 costs one upload.
 
-:func:`ingest_in_child` runs ``python -m nemo_widgets.engine.media_child`` with the job as a
+:func:`ingest_in_child` runs ``python -m nemo_widgets.engine.media.child`` with the job as a
 JSON line on stdin; the child answers one JSON line on stdout: ``{"info": ...}`` (a
 :class:`MediaInfo`) or ``{"rejected": [code, reason]}``. One heavy decode runs at a time.
 """
@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .media import TOO_LARGE, UNSUPPORTED, MediaInfo, MediaRejected, ingest, safe_filename
+from . import TOO_LARGE, UNSUPPORTED, MediaInfo, MediaRejected, ingest, safe_filename
 
 DECODE_TIMEOUT = 120.0  # seconds for one heavy upload
 # Address space of the child (Linux; macOS and Windows do not enforce it): the largest photo
