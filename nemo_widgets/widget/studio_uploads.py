@@ -1,0 +1,197 @@
+"""NemoStudio's upload glue: files from the browser (in pieces) or from Python to the session.
+
+The browser's pieces are checked and reassembled by :class:`~.uploads.UploadReceiver`; this mixin
+shows each file as an attachment, makes its thumbnail and hands it to the assistant, one file at
+a time in the order they arrived (that order is the photos' order). The comm handler only checks
+and writes pieces; the upload itself runs on the runtime loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ..api import NemoError
+from .outbox import RateMeter
+from .thumbs import thumbnail_data_url
+from .uploads import Incoming, UploadReceiver, UploadRefused
+
+logger = logging.getLogger("nemo_widgets.widget")
+
+_PROGRESS_EVERY = 0.25  # seconds between two progress updates of one upload's attachment
+
+
+class UploadGlue:
+    """Upload handling of :class:`~.studio.NemoStudio` (a mixin: it uses the studio's state)."""
+
+    # What the studio provides.
+    attachments: list[dict[str, Any]]
+    upload_window: int
+    _lock: threading.RLock
+    _meter: RateMeter
+    _uploads: UploadReceiver
+    _assistant: Any
+    _thumbs: dict[str, str]
+    _progress_shown: dict[str, float]
+    _attachment_ids: itertools.count[int]
+    _session_uploads: asyncio.Lock
+
+    def _on_upload_begin(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
+        upload_id = str(content.get("id") or "")
+        name = content.get("name")
+        size = content.get("size")
+        try:
+            incoming = self._uploads.begin(upload_id, name, size, content.get("mime"))
+        except UploadRefused as refused:
+            self._send_custom({"type": "upload_error", "id": upload_id, "message": refused.message})
+            with self._lock:
+                if upload_id and not any(a["id"] == upload_id for a in self.attachments):
+                    size = size if isinstance(size, int) and not isinstance(size, bool) else 0
+                    failed = _attachment(upload_id, str(name or "file"), size, "error")
+                    self._add_attachments({**failed, "error": refused.message})
+            return
+        self._add_attachments(_attachment(upload_id, incoming.name, incoming.size))
+        self._progress_shown[upload_id] = time.monotonic()
+        self._send_custom({"type": "upload_ack", "id": upload_id, "received": 0, "acked": []})
+
+    def _on_upload_chunk(self, content: dict[str, Any], buffers: list[Any]) -> None:
+        upload_id = str(content.get("id") or "")
+        data = buffers[0] if buffers else None
+        try:
+            incoming = self._uploads.chunk(
+                upload_id, content.get("seq"), content.get("offset"), data
+            )
+        except UploadRefused as refused:
+            self._refuse_upload(refused)
+            return
+        if incoming is None:
+            return  # pieces of a cancelled or refused upload still in flight
+        # While the comm is busy (a turn streams), acknowledge a whole window at a time.
+        crowded = self._meter.used() >= self._meter.limit // 2
+        for ack in self._uploads.take_acks(threshold=self.upload_window if crowded else None):
+            self._send_custom(ack)
+        now = time.monotonic()
+        if now - self._progress_shown.get(upload_id, 0.0) >= _PROGRESS_EVERY:
+            self._progress_shown[upload_id] = now
+            self._update_attachment(upload_id, progress=round(incoming.progress, 3))
+
+    def _on_upload_end(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
+        upload_id = str(content.get("id") or "")
+        for ack in self._uploads.take_acks(force=True):
+            self._send_custom(ack)
+        try:
+            incoming = self._uploads.end(upload_id)
+        except UploadRefused as refused:
+            self._refuse_upload(refused)
+            return
+        if incoming is None:
+            return  # cancelled, or already refused (the browser was told why)
+        self._progress_shown.pop(upload_id, None)
+        self._update_attachment(upload_id, progress=1.0)
+        self._spawn(self._upload_received(incoming), "uploading")
+
+    def _on_upload_cancel(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
+        upload_id = str(content.get("id") or "")
+        self._uploads.cancel(upload_id)
+        self._progress_shown.pop(upload_id, None)
+        with self._lock:
+            self.attachments = [a for a in self.attachments if a["id"] != upload_id]
+
+    def _refuse_upload(self, refused: UploadRefused) -> None:
+        """A running upload failed: its file is gone already; say why, next to the file."""
+        upload_id = refused.upload_id
+        self._progress_shown.pop(upload_id, None)
+        self._send_custom({"type": "upload_error", "id": upload_id, "message": refused.message})
+        self._update_attachment(upload_id, state="error", error=refused.message)
+
+    async def _upload_received(self, incoming: Incoming) -> None:
+        """On the runtime loop: hand a reassembled file to the session."""
+        # One upload at a time, in the order the files arrived: that order is the photos' order.
+        async with self._session_uploads:
+            if not any(a["id"] == incoming.id for a in self.attachments):
+                return  # cancelled while it waited
+            await self._send_received(incoming)
+
+    async def _send_received(self, incoming: Incoming) -> None:
+        try:
+            await self._make_thumbs([incoming.path])
+            names = await self._assistant.upload(incoming.path)
+        except NemoError as exc:
+            self._update_attachment(incoming.id, state="error", error=exc.message)
+            return
+        except Exception as exc:
+            logger.debug("upload of %s failed", incoming.name, exc_info=True)
+            message = f"{incoming.name} could not be uploaded ({type(exc).__name__}). Try again."
+            self._update_attachment(incoming.id, state="error", error=message)
+            return
+        self._adopt_stored_names([incoming.path], names)
+        self._update_attachment(incoming.id, state="done", progress=1.0)
+
+    async def _upload_paths(self, paths: list[Path]) -> list[str]:
+        """On the runtime loop: the Python API's upload, shown as attachments too."""
+        ids = [f"py-{next(self._attachment_ids)}" for _ in paths]
+        added = [
+            _attachment(i, p.name, p.stat().st_size if p.is_file() else 0, progress=1.0)
+            for i, p in zip(ids, paths, strict=True)
+        ]
+        self._add_attachments(*added)
+        async with self._session_uploads:
+            return await self._send_paths(ids, paths)
+
+    async def _send_paths(self, ids: list[str], paths: list[Path]) -> list[str]:
+        try:
+            await self._make_thumbs(paths)
+            names = await self._assistant.upload(*paths)
+        except BaseException as exc:
+            message = exc.message if isinstance(exc, NemoError) else "The upload did not finish."
+            self._update_attachment(*ids, state="error", error=message)
+            raise
+        self._adopt_stored_names(paths, names)
+        self._update_attachment(*ids, state="done")
+        return names
+
+    async def _make_thumbs(self, paths: list[Path]) -> None:
+        urls = await asyncio.gather(*(asyncio.to_thread(thumbnail_data_url, p) for p in paths))
+        with self._lock:
+            for path, url in zip(paths, urls, strict=True):
+                if url:
+                    self._thumbs[path.name] = url
+            self._refresh_timeline_trait()
+
+    def _adopt_stored_names(self, paths: list[Path], names: list[str]) -> None:
+        """The server may store a file under another name: its thumbnail follows it."""
+        if len(names) != len(paths):
+            return
+        with self._lock:
+            for path, name in zip(paths, names, strict=True):
+                if name and name != path.name and path.name in self._thumbs:
+                    self._thumbs[name] = self._thumbs[path.name]
+            self._refresh_timeline_trait()
+
+    def _add_attachments(self, *attachments: dict[str, Any]) -> None:
+        with self._lock:
+            self.attachments = [*self.attachments, *attachments]
+
+    def _update_attachment(self, *attachment_ids: str, **changes: Any) -> None:
+        with self._lock:
+            self.attachments = [
+                {**a, **changes} if a["id"] in attachment_ids else a for a in self.attachments
+            ]
+
+
+def _attachment(
+    attachment_id: str, name: str, size: int, state: str = "uploading", progress: float = 0.0
+) -> dict[str, Any]:
+    return {
+        "id": attachment_id,
+        "name": name,
+        "size": size,
+        "state": state,
+        "progress": progress,
+        "error": None,
+    }
