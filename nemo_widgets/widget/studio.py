@@ -114,6 +114,7 @@ class NemoStudio(UploadGlue, EventMapping, anywidget.AnyWidget):
         self._timeline_value = Timeline()
         self._thumbs: dict[str, str] = {}
         self._video_path: Path | None = None
+        self._exported_draft: dict[str, Any] | None = None  # the draft the shown video shows
         self._futures: set[concurrent.futures.Future[Any]] = set()
         self._error_ids = itertools.count(1)
         self._attachment_ids = itertools.count(1)

@@ -56,6 +56,7 @@ class EventMapping:
     _timeline_value: Timeline
     _thumbs: dict[str, str]
     _video_path: Path | None
+    _exported_draft: dict[str, Any] | None
     _error_ids: itertools.count[int]
 
     def _on_event(self, event: object) -> None:
@@ -89,6 +90,7 @@ class EventMapping:
             with self._lock:
                 self._timeline_value = event.timeline
                 self._refresh_timeline_trait()
+                self._mark_video_stale()
         elif isinstance(event, CreditsChanged):
             with self._lock:
                 self.credits = credits_label(event.credits)
@@ -105,6 +107,7 @@ class EventMapping:
         elif isinstance(event, VideoReady):
             with self._lock:
                 self._video_path = Path(event.path)
+                self._exported_draft = self._timeline_value.to_json()  # export read it first
                 token = int(self.video.get("token", 0)) + 1
                 self.video = {
                     "token": token,
@@ -112,7 +115,17 @@ class EventMapping:
                     "name": Path(event.path).name,
                     "size": event.size,
                     "duration_s": event.duration_s,
+                    "stale": False,
                 }
+
+    def _mark_video_stale(self) -> None:
+        """The shown video is out of date while the draft differs from the one it was made of
+        (a change after the export, or a stopped turn that changed it): one truth on screen."""
+        if not self.video or self._exported_draft is None:
+            return
+        stale = self._timeline_value.to_json() != self._exported_draft
+        if stale != bool(self.video.get("stale")):
+            self.video = {**self.video, "stale": stale}
 
     def _add_item(self, item: ChatItem) -> None:
         with self._lock:

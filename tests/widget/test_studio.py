@@ -587,3 +587,19 @@ def test_a_chinese_conversation_hears_the_cloud_notices_in_chinese(photos: list[
         statuses = [m["text"] for m in studio.messages if m["role"] == "status"]
         [export_note] = [t for t in statuses if "匿名" in t]
         assert "NEMO_TOKEN" in export_note and "anonymous" not in export_note
+
+
+def test_the_video_is_stale_after_a_change_until_the_next_export(
+    studio: NemoStudio, photos: list[Path]
+):
+    studio.upload(*photos)
+    studio.send_sync("turn these images into a 2-second video")
+    studio.export()
+    assert studio.video["stale"] is False
+    studio.send_sync("make it 3 seconds")
+    wait_for(lambda: studio.video.get("stale") is True, "the video marked out of date")
+    assert studio.get_state()["video"]["stale"] is True
+    studio.export()
+    assert studio.video["stale"] is False and studio.video["token"] == 2
+    studio.send_sync("hello")  # no change to the draft: the video stays current
+    assert studio.video["stale"] is False

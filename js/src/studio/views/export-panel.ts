@@ -8,6 +8,11 @@ import type { Hub } from "../hub/hub";
 import { readTimeline } from "../timeline/layout";
 import { readExport } from "../traits";
 
+/** Whether the `video` trait says the draft changed since this video was exported. */
+export function isStale(raw: unknown): boolean {
+  return Boolean(raw && typeof raw === "object" && (raw as { stale?: unknown }).stale === true);
+}
+
 const EXPORT_RETRY_MS = 3000; // the kernel never answered: allow another try
 
 export class ExportPanel {
@@ -43,7 +48,17 @@ export class ExportPanel {
     text: "Download",
   });
   private readonly videoSize = h("span", { class: "nemo-video-size" });
+  private readonly exportAgain = button("Export again", "Export the changed draft again", {
+    class: "nemo-button nemo-primary",
+    "data-testid": "nemo-export-again",
+  });
+  private readonly staleNote = h(
+    "div",
+    { class: "nemo-stale-note", role: "status", "data-testid": "nemo-stale", hidden: true },
+    [h("span", { text: "The draft changed since this video was exported." }), this.exportAgain],
+  );
   private readonly videoWrap = h("div", { class: "nemo-video-wrap", hidden: true }, [
+    this.staleNote,
     this.videoBox,
     this.videoStatus,
     h("div", { class: "nemo-video-meta" }, [this.download, this.videoSize]),
@@ -62,12 +77,15 @@ export class ExportPanel {
       this.exportError,
       this.videoWrap,
     ]);
-    cleanup.on(this.exportButton, "click", () => {
+    const startExport = (): void => {
       this.exportButton.setAttribute("disabled", "");
+      this.exportAgain.setAttribute("disabled", "");
       hub.send({ type: "export" });
       // The export trait normally takes over; if the kernel never answers, allow a retry.
       setTimeout(() => this.el.isConnected && this.renderExport(), EXPORT_RETRY_MS);
-    });
+    };
+    cleanup.on(this.exportButton, "click", startExport);
+    cleanup.on(this.exportAgain, "click", startExport);
     cleanup.add(
       hub.changes.subscribe((change) => change.topic === "video" && this.source?.update()),
     );
@@ -79,6 +97,7 @@ export class ExportPanel {
     const running = state.state === "rendering" || state.state === "downloading";
     const ready = readTimeline(this.model.get("timeline")).readyForExport;
     this.exportButton.toggleAttribute("disabled", !ready || running);
+    this.exportAgain.toggleAttribute("disabled", !ready || running);
     this.exportButton.textContent = running ? "Exporting…" : "Export video";
     this.progressWrap.hidden = !running;
     if (running) {
@@ -93,8 +112,12 @@ export class ExportPanel {
   }
 
   renderVideo(): void {
-    const video = readVideoTrait(this.model.get("video"));
-    if (video.token === this.token) return;
+    const raw = this.model.get("video");
+    const video = readVideoTrait(raw);
+    if (video.token === this.token) {
+      this.renderStale(isStale(raw));
+      return;
+    }
     this.teardownVideo();
     const token = video.token;
     this.token = token;
@@ -122,6 +145,17 @@ export class ExportPanel {
         onStatus: (status) => this.showStatus(status),
       },
     );
+    this.renderStale(isStale(raw));
+  }
+
+  /** An out-of-date video stays playable, marked as such, with the way to make it current. */
+  private renderStale(stale: boolean): void {
+    this.staleNote.hidden = !stale;
+    this.videoWrap.classList.toggle("nemo-stale", stale);
+    const element = this.videoBox.querySelector("video");
+    if (!element) return;
+    if (stale) element.setAttribute("data-stale", "true");
+    else element.removeAttribute("data-stale");
   }
 
   private showStatus(status: VideoStatus): void {
