@@ -30,12 +30,14 @@ from httpx import URL
 
 from ..api import AsyncNemoClient, NemoClient, NemoError
 from ..assistant import Assistant
-from ..config import MAX_UPLOAD_BYTES, Settings
+from ..config import MAX_UPLOAD_BYTES, Settings, default_data_dir
 from ..runtime import Runtime, get_runtime
 from ..timeline import Timeline
 from . import protocol
 from .outbox import Outbox, RateMeter
-from .studio_events import EventMapping
+from .session_record import SessionRecords, notebook_path
+from .studio_events import EventMapping, credits_label  # noqa: F401  (was defined here)
+from .studio_sessions import SessionKeeping
 from .studio_uploads import UploadGlue
 from .thumbs import timeline_json
 from .uploads import CHUNK_SIZE, WINDOW, UploadReceiver
@@ -52,12 +54,16 @@ _DURABLE = tuple(_PRIVATE_NAMES.get(name, name) for name in protocol.STUDIO.dura
 _IDLE_EXPORT = {"state": "idle", "progress": 0, "error": None}
 
 
-class NemoStudio(UploadGlue, EventMapping, anywidget.AnyWidget):
+class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
     """Turn photos into a video by chatting, in a notebook cell.
 
     ``client`` is an :class:`AsyncNemoClient` or a :class:`NemoClient`; without one the default
     backend rule applies (the local engine unless a token or server URL is configured).
-    ``session_id`` continues an existing session. ``debug=True`` also shows tool calls.
+    ``session_id`` continues an existing session. ``session`` chooses what to show: by default
+    the last session of this notebook (when Jupyter tells the kernel the notebook's path) with
+    its conversation, attachments and video, so that running the cell again resumes it;
+    ``"new"`` starts afresh, ``"last"`` takes the last session of this notebook or else of this
+    data folder, any other value is a session id. ``debug=True`` also shows tool calls.
 
     The Python API works whether or not the widget is displayed::
 
@@ -84,12 +90,14 @@ class NemoStudio(UploadGlue, EventMapping, anywidget.AnyWidget):
     upload_window = traitlets.Int(WINDOW).tag(sync=True)
     max_upload_bytes = traitlets.Int(MAX_UPLOAD_BYTES).tag(sync=True)
     debug = traitlets.Bool(False).tag(sync=True)
+    resumable = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
         client: AsyncNemoClient | NemoClient | None = None,
         *,
         session_id: str | None = None,
+        session: str | None = None,
         debug: bool = False,
         runtime: Runtime | None = None,
         **kwargs: Any,
@@ -126,13 +134,29 @@ class NemoStudio(UploadGlue, EventMapping, anywidget.AnyWidget):
             max_bytes=settings.max_upload_bytes, chunk_size=CHUNK_SIZE, window=WINDOW
         )
         self._video = VideoStreamer(self._send_custom)
+        self._records = SessionRecords(default_data_dir())
+        self._notebook = notebook_path()
+        backend = backend_label(settings)
+        record = None
+        if session_id is not None:
+            record = self._records.load(str(session_id))
+        else:
+            record = self._choose_record(session, backend)
+            if record is not None:
+                session_id = str(record["session_id"])
+            elif session not in (None, "new", "last"):
+                session_id = session
         self._assistant = Assistant(self._client, session_id=session_id, on_event=self._on_event)
         if self._client.on_notice is None:  # unless the notebook routes them itself
             self._client.on_notice = self._add_notice
 
         with self._syncing():
-            self.backend = backend_label(settings)
+            self.backend = backend
             self.session_id = session_id or ""
+            if record is not None:
+                self._restore(record)
+            elif not session_id and session != "new":
+                self._offer_last(backend)
             self.max_upload_bytes = settings.max_upload_bytes
             self.debug = debug
             self._timeline = timeline_json(self._timeline_value, self._thumbs)
@@ -256,6 +280,13 @@ class NemoStudio(UploadGlue, EventMapping, anywidget.AnyWidget):
 
     def _on_export(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._spawn(self._export_from_browser(), "exporting")
+
+    def _on_resume(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        offered = self.resumable.get("session_id")
+        record = self._records.load(str(offered)) if offered else None
+        if record is not None and content.get("session_id") == offered:
+            self._resume(record)
+            self._spawn(self._assistant.refresh(), "reading the project")
 
     def _on_video_ack(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._video.ack(content.get("token"), content.get("seq"))
@@ -396,6 +427,7 @@ _HANDLERS: dict[str, Any] = {
     "video_request": NemoStudio._on_video_request,
     "video_ack": NemoStudio._on_video_ack,
     "poll": NemoStudio._on_poll,
+    "resume": NemoStudio._on_resume,
 }
 
 

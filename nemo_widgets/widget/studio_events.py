@@ -57,6 +57,7 @@ class EventMapping:
     _thumbs: dict[str, str]
     _video_path: Path | None
     _exported_draft: dict[str, Any] | None
+    resumable: dict[str, Any]
     _error_ids: itertools.count[int]
 
     def _on_event(self, event: object) -> None:
@@ -97,6 +98,8 @@ class EventMapping:
         elif isinstance(event, SessionChanged):
             with self._lock:
                 self.session_id = event.session_id
+                self.resumable = {}  # a session of its own: no other to continue
+            self._save_record()
         elif isinstance(event, ExportChanged):
             with self._lock:
                 self._export = {
@@ -117,6 +120,7 @@ class EventMapping:
                     "duration_s": event.duration_s,
                     "stale": False,
                 }
+            self._save_record()
 
     def _mark_video_stale(self) -> None:
         """The shown video is out of date while the draft differs from the one it was made of
@@ -154,6 +158,7 @@ class EventMapping:
         with self._lock:
             self._messages = snapshot
             self._unsynced_items = len(snapshot) < len(self._items)  # items are never removed
+        self._save_record()
 
     def _add_error(self, text: str) -> None:
         """An error of the widget itself (the assistant reports its own) as an error item."""

@@ -182,6 +182,8 @@ class UploadGlue:
             self.attachments = [
                 {**a, **changes} if a["id"] in attachment_ids else a for a in self.attachments
             ]
+        if changes.get("state") == "done":
+            self._save_record()
 
 
 def _attachment(

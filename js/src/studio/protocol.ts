@@ -53,6 +53,11 @@ export interface PollMessage {
   /** The last `seq` of `events` seen (0 before any). */
   after: number;
 }
+/** The empty studio's "Continue the last session" (the `resumable` trait's session). */
+export interface ResumeMessage {
+  type: "resume";
+  session_id: string;
+}
 export type UploadToKernel = UploadBegin | UploadChunk | UploadEnd | UploadCancel;
 export type ToKernel =
   | SendMessage
@@ -61,6 +66,7 @@ export type ToKernel =
   | ExportMessage
   | UploadToKernel
   | PollMessage
+  | ResumeMessage
   | VideoToKernel;
 
 // ----------------------------------------------------------------------------- kernel -> browser
@@ -102,6 +108,7 @@ export const TO_KERNEL_TYPES: Record<ToKernel["type"], true> = {
   video_request: true,
   video_ack: true,
   poll: true,
+  resume: true,
 };
 export const FROM_KERNEL_TYPES: Record<FromKernel["type"], true> = {
   events: true,
