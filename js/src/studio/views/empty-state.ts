@@ -39,9 +39,8 @@ const CHINESE: Words = {
 
 /** Chinese when the notebook page or the browser is in Chinese, else English. */
 export function pageLanguage(): "zh" | "en" {
-  const tags = [document.documentElement.lang, ...(navigator.languages || [navigator.language])];
-  const first = tags.find((tag) => tag && tag.trim()) || "en";
-  return first.toLowerCase().startsWith("zh") ? "zh" : "en";
+  const tags = [document.documentElement.lang, navigator.language];
+  return tags.some((tag) => (tag || "").toLowerCase().startsWith("zh")) ? "zh" : "en";
 }
 
 export function wordsFor(language: "zh" | "en"): Words {

@@ -14,12 +14,25 @@ export function isStale(raw: unknown): boolean {
 }
 
 const EXPORT_RETRY_MS = 3000; // the kernel never answered: allow another try
+let hintIds = 0; // aria-describedby needs an id unique in the page (several views of one model)
+
+/** Why Export cannot be pressed now, in words ("" when it can). */
+export function exportBlockedReason(ready: boolean, running: boolean): string {
+  if (running) return "An export is running.";
+  if (!ready) return "Nothing to export yet: attach photos and ask for a video first.";
+  return "";
+}
 
 export class ExportPanel {
   readonly el: HTMLElement;
   private readonly exportButton = button("Export video", "Export the video", {
     class: "nemo-button nemo-primary",
     "data-testid": "nemo-export",
+  });
+  private readonly exportHint = h("span", {
+    class: "nemo-export-hint",
+    id: `nemo-export-hint-${++hintIds}`,
+    "data-testid": "nemo-export-hint",
   });
   private readonly progress = h("progress", {
     max: "100",
@@ -73,7 +86,11 @@ export class ExportPanel {
     cleanup: Disposer,
   ) {
     this.el = h("section", { class: "nemo-panel nemo-exportbar", "aria-label": "Export" }, [
-      h("div", { class: "nemo-export-row" }, [this.exportButton, this.progressWrap]),
+      h("div", { class: "nemo-export-row" }, [
+        this.exportButton,
+        this.progressWrap,
+        this.exportHint,
+      ]),
       this.exportError,
       this.videoWrap,
     ]);
@@ -97,6 +114,16 @@ export class ExportPanel {
     const running = state.state === "rendering" || state.state === "downloading";
     const ready = readTimeline(this.model.get("timeline")).readyForExport;
     this.exportButton.toggleAttribute("disabled", !ready || running);
+    const reason = exportBlockedReason(ready, running);
+    this.exportHint.textContent = running ? "" : reason; // the progress says it while running
+    this.exportHint.hidden = !reason || running;
+    if (reason) {
+      this.exportButton.title = reason;
+      this.exportButton.setAttribute("aria-describedby", this.exportHint.id);
+    } else {
+      this.exportButton.removeAttribute("title");
+      this.exportButton.removeAttribute("aria-describedby");
+    }
     this.exportAgain.toggleAttribute("disabled", !ready || running);
     this.exportButton.textContent = running ? "Exporting…" : "Export video";
     this.progressWrap.hidden = !running;
