@@ -128,6 +128,10 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         self._attachment_ids = itertools.count(1)
         self._progress_shown: dict[str, float] = {}
         self._session_uploads = asyncio.Lock()  # used on the runtime loop only
+        self._batches = {}
+        self._groups = {}
+        self._upload_group = None
+        self._digests = {}
 
         self._outbox = Outbox(self._send_custom, self._meter, self._call_later)
         self._uploads = UploadReceiver(

@@ -58,6 +58,7 @@ class EventMapping:
     _video_path: Path | None
     _exported_draft: dict[str, Any] | None
     resumable: dict[str, Any]
+    _upload_group: Any
     _error_ids: itertools.count[int]
 
     def _on_event(self, event: object) -> None:
@@ -132,6 +133,13 @@ class EventMapping:
             self.video = {**self.video, "stale": stale}
 
     def _add_item(self, item: ChatItem) -> None:
+        group = self._upload_group
+        if group is not None and item.role == "status":
+            # One line for the files attached together, said again as each one arrives.
+            group.added += 1
+            group.lang = "zh" if item.text.startswith("已添加") else "en"
+            self._show_group(group)
+            return
         with self._lock:
             self._items[item.id] = item.to_json()
             streamed = item.role == "status" and self.busy
@@ -159,6 +167,20 @@ class EventMapping:
             self._messages = snapshot
             self._unsynced_items = len(snapshot) < len(self._items)  # items are never removed
         self._save_record()
+
+    def _show_group(self, group: Any) -> None:
+        with self._lock:
+            self._items[group.item_id] = {
+                "id": group.item_id,
+                "role": "status",
+                "text": group.text(),
+                "streaming": False,
+                "stopped": False,
+                "link": None,
+                "question": None,
+                "answered": False,
+            }
+        self._commit_items()
 
     def _add_error(self, text: str) -> None:
         """An error of the widget itself (the assistant reports its own) as an error item."""

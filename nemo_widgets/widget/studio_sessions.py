@@ -35,6 +35,7 @@ class SessionKeeping:
     _video_path: Path | None
     _exported_draft: dict[str, Any] | None
     _records: SessionRecords
+    _digests: dict[str, str]
     _notebook: str | None
     _assistant: Assistant
     _client: Any
@@ -78,6 +79,9 @@ class SessionKeeping:
             for n, a in enumerate(record.get("attachments") or [], 1)
             if isinstance(a, dict) and a.get("state") == "done"
         ]
+        digests = record.get("digests")
+        if isinstance(digests, dict):
+            self._digests = {str(k): str(v) for k, v in digests.items()}
         video = record.get("video")
         path = Path(video["path"]) if isinstance(video, dict) and video.get("path") else None
         if path is not None and path.is_file():
@@ -125,5 +129,6 @@ class SessionKeeping:
                 "thumbs": dict(self._thumbs),
                 "video": video,
                 "exported_draft": self._exported_draft,
+                "digests": dict(self._digests),
             }
         self._records.save(record, self._notebook)

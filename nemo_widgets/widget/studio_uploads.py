@@ -9,10 +9,12 @@ and writes pieces; the upload itself runs on the runtime loop.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,58 @@ from .uploads import Incoming, UploadReceiver, UploadRefused
 logger = logging.getLogger("nemo_widgets.widget")
 
 _PROGRESS_EVERY = 0.25  # seconds between two progress updates of one upload's attachment
+_PHOTO_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".gif",
+    ".bmp",
+    ".heic",
+    ".heif",
+    ".tif",
+    ".tiff",
+}
+
+
+@dataclass
+class UploadGroup:
+    """The files attached together: one "Added 25 photos" line instead of one per file."""
+
+    item_id: str
+    size: int
+    added: int = 0
+    all_photos: bool = True
+    duplicates: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    def text(self) -> str:
+        zh = self.lang == "zh"
+        parts = []
+        if self.added:
+            if zh:
+                unit = "张照片" if self.all_photos else "个文件"
+                parts.append(f"已添加 {self.added} {unit}。")
+            else:
+                noun = "photo" if self.all_photos else "file"
+                parts.append(f"Added {self.added} {noun}{'' if self.added == 1 else 's'}.")
+        if self.duplicates:
+            parts.append(duplicate_note(self.duplicates, self.lang))
+        return " ".join(parts)
+
+
+def duplicate_note(names: list[str], lang: str = "en") -> str:
+    listed = ", ".join(names)
+    if lang == "zh":
+        return f"{listed} 已经添加过（内容相同），未重复添加。"
+    verb = "was" if len(names) == 1 else "were"
+    return f"{listed} {verb} already added (same content), so not added again."
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's content: the same photo under another name is a duplicate."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class UploadGlue:
@@ -40,6 +94,10 @@ class UploadGlue:
     _progress_shown: dict[str, float]
     _attachment_ids: itertools.count[int]
     _session_uploads: asyncio.Lock
+    _batches: dict[str, UploadGroup]  # upload id -> its group (several files attached together)
+    _groups: dict[str, UploadGroup]  # the browser's batch id -> its group
+    _upload_group: UploadGroup | None  # the group whose "Added" line the assistant is writing
+    _digests: dict[str, str]  # content hash -> name, of the files this studio uploaded
 
     def _on_upload_begin(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
         upload_id = str(content.get("id") or "")
@@ -56,6 +114,7 @@ class UploadGlue:
                     self._add_attachments({**failed, "error": refused.message})
             return
         self._add_attachments(_attachment(upload_id, incoming.name, incoming.size))
+        self._join_group(upload_id, content.get("batch"), content.get("batch_size"))
         self._progress_shown[upload_id] = time.monotonic()
         self._send_custom({"type": "upload_ack", "id": upload_id, "received": 0, "acked": []})
 
@@ -117,7 +176,29 @@ class UploadGlue:
                 return  # cancelled while it waited
             await self._send_received(incoming)
 
+    def _join_group(self, upload_id: str, batch: object, size: object) -> None:
+        if not isinstance(batch, str) or not isinstance(size, int) or size < 2:
+            return
+        group = self._groups.get(batch)
+        if group is None:
+            group = self._groups[batch] = UploadGroup(item_id=f"batch-{batch}", size=size)
+        self._batches[upload_id] = group
+
     async def _send_received(self, incoming: Incoming) -> None:
+        group = self._batches.pop(incoming.id, None)
+        digest = await asyncio.to_thread(file_digest, incoming.path)
+        if digest in self._digests:
+            note = duplicate_note([incoming.name], group.lang if group else "en")
+            self._update_attachment(incoming.id, state="error", error=note)
+            if group is None:
+                self._add_widget_item("status", note)
+            else:
+                group.duplicates.append(incoming.name)
+                self._show_group(group)
+            return
+        if group is not None and Path(incoming.name).suffix.lower() not in _PHOTO_SUFFIXES:
+            group.all_photos = False
+        self._upload_group = group
         try:
             await self._make_thumbs([incoming.path])
             names = await self._assistant.upload(incoming.path)
@@ -129,6 +210,9 @@ class UploadGlue:
             message = f"{incoming.name} could not be uploaded ({type(exc).__name__}). Try again."
             self._update_attachment(incoming.id, state="error", error=message)
             return
+        finally:
+            self._upload_group = None
+        self._digests[digest] = incoming.name
         self._adopt_stored_names([incoming.path], names)
         self._update_attachment(incoming.id, state="done", progress=1.0)
 
@@ -152,6 +236,8 @@ class UploadGlue:
             self._update_attachment(*ids, state="error", error=message)
             raise
         self._adopt_stored_names(paths, names)
+        for path in paths:  # a later browser upload of the same content is a duplicate
+            self._digests[await asyncio.to_thread(file_digest, path)] = path.name
         self._update_attachment(*ids, state="done")
         return names
 

@@ -643,13 +643,18 @@ def test_upload_sends_windowed_chunks_one_file_after_another(page: Page) -> None
     begins = [m["content"] for m in log if m["content"]["type"] == "upload_begin"]
     big_id, small_id = begins[0]["id"], begins[1]["id"]
     assert big_id != small_id
+    # Issue 14 item 5: files attached together carry their batch (one "Added 2 photos" line).
+    batch = begins[0]["batch"]
     assert begins[0] == {
         "type": "upload_begin",
         "id": big_id,
         "name": "big.jpg",
         "size": len(big),
         "mime": "image/jpeg",
+        "batch": batch,
+        "batch_size": 2,
     }
+    assert begins[1]["batch"] == batch
     chunks = [
         m for m in log if m["content"]["type"] == "upload_chunk" and m["content"]["id"] == big_id
     ]
@@ -735,7 +740,9 @@ def test_attachment_chip_follows_the_trait(page: Page) -> None:
     expect(chip).to_contain_text("2.0 kB")
     push(page, "attachments", [{**entry, "state": "done", "progress": 1}])
     expect(chip).to_have_attribute("data-state", "done")
-    expect(chip.get_by_role("button")).to_have_count(0)
+    # Issue 14 item 5: a finished upload can be removed from the strip too.
+    expect(chip.get_by_role("button")).to_have_count(1)
+    expect(chip.get_by_role("button")).to_have_attribute("aria-label", "Remove photo.png")
     push(page, "attachments", [{**entry, "state": "error", "error": "The server refused it."}])
     expect(chip).to_have_attribute("data-state", "error")
     expect(chip).to_contain_text("The server refused it.")

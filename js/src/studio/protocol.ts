@@ -32,6 +32,9 @@ export interface UploadBegin {
   name: string;
   size: number;
   mime: string;
+  /** the files attached together share one (the kernel says "Added 25 photos" once) */
+  batch?: string;
+  batch_size?: number;
 }
 /** Sent with one buffer of at most `upload_chunk_size` bytes. */
 export interface UploadChunk {

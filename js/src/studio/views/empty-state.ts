@@ -69,9 +69,9 @@ export class EmptyState {
       cleanup.on(example, "click", () => pick(text));
       return example;
     });
-    this.el = h("div", { class: "nemo-empty", "data-testid": "nemo-empty" }, [
-      h("div", { class: "nemo-empty-title", text: words.title }),
-      h("p", { class: "nemo-empty-intro", text: words.intro }),
+    this.el = h("div", { class: "nemo-welcome", "data-testid": "nemo-empty" }, [
+      h("div", { class: "nemo-welcome-title", text: words.title }),
+      h("p", { class: "nemo-welcome-intro", text: words.intro }),
       h("div", { class: "nemo-examples" }, examples),
       this.resume,
     ]);

@@ -175,6 +175,14 @@ export class ExportPanel {
     this.renderStale(isStale(raw));
   }
 
+  /** Shows the video at `seconds` (a clip chosen on the timeline). */
+  seek(seconds: number): void {
+    const element = this.videoBox.querySelector("video");
+    if (!element) return;
+    const end = Number.isFinite(element.duration) ? element.duration : seconds;
+    element.currentTime = Math.max(0, Math.min(seconds, end));
+  }
+
   /** An out-of-date video stays playable, marked as such, with the way to make it current. */
   private renderStale(stale: boolean): void {
     this.staleNote.hidden = !stale;

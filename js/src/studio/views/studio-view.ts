@@ -34,7 +34,7 @@ export class StudioView {
     this.chat = new ChatLog(model, hub, cleanup);
     this.attachments = new Attachments(model, hub);
     this.composer = new Composer(model, hub, cleanup, () => this.chat.follow());
-    this.timeline = new TimelinePanel(model, cleanup);
+    this.timeline = new TimelinePanel(model, cleanup, (seconds) => this.exporter.seek(seconds));
     this.exporter = new ExportPanel(model, hub, cleanup);
     this.empty = new EmptyState(model, hub, cleanup, (text) => this.composer.fill(text));
     this.root.append(
@@ -124,7 +124,7 @@ export class StudioView {
     this.root.classList.toggle("nemo-lost", lost);
     this.composer.setEnabled(!lost);
     for (const control of this.root.querySelectorAll<HTMLButtonElement>(
-      ".nemo-side button, .nemo-empty button, .nemo-attachments button",
+      ".nemo-side button, .nemo-welcome button, .nemo-attachments button",
     )) {
       if (lost) control.setAttribute("disabled", "");
     }
