@@ -129,6 +129,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         self._progress_shown: dict[str, float] = {}
         self._session_uploads = asyncio.Lock()  # used on the runtime loop only
         self._batches = {}
+        self._turn_steps = []
         self._groups = {}
         self._upload_group = None
         self._digests = {}

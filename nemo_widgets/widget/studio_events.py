@@ -59,6 +59,7 @@ class EventMapping:
     _exported_draft: dict[str, Any] | None
     resumable: dict[str, Any]
     _upload_group: Any
+    _turn_steps: list[str]  # ids of the running turn's status lines
     _error_ids: itertools.count[int]
 
     def _on_event(self, event: object) -> None:
@@ -84,6 +85,8 @@ class EventMapping:
             with self._syncing():  # one message, with the last status lines if nothing waits
                 self.busy = event.busy
                 self.queued = event.queued
+                if not event.busy:
+                    self._mark_steps_done()
                 if not event.busy and self._unsynced_items:
                     self._commit_items()
             if not event.busy:
@@ -145,6 +148,7 @@ class EventMapping:
             streamed = item.role == "status" and self.busy
             if streamed:
                 self._unsynced_items = True
+                self._turn_steps.append(item.id)
         if streamed:
             # Status lines of a turn stream as events; the transcript gets them at its end.
             self._outbox.status(item.text)
@@ -167,6 +171,16 @@ class EventMapping:
             self._messages = snapshot
             self._unsynced_items = len(snapshot) < len(self._items)  # items are never removed
         self._save_record()
+
+    def _mark_steps_done(self) -> None:
+        """The turn ended: its steps ("Editing the timeline…") read as finished."""
+        with self._lock:
+            for item_id in self._turn_steps:
+                item = self._items.get(item_id)
+                if item is not None and str(item.get("text", "")).endswith("…"):
+                    self._items[item_id] = {**item, "text": step_done(item["text"])}
+                    self._unsynced_items = True
+            self._turn_steps.clear()
 
     def _show_group(self, group: Any) -> None:
         with self._lock:
@@ -220,3 +234,11 @@ def credits_label(credits: Credits) -> str:
         return "Unlimited credits"
     available = credits.available
     return f"{available:g} credit" + ("" if available == 1 else "s")
+
+
+def step_done(text: str) -> str:
+    """ "Editing the timeline…" -> "Editing the timeline: done." (Chinese: "…：完成。")."""
+    base = text.rstrip("…").rstrip(".").rstrip()
+    if any("\u4e00" <= char <= "\u9fff" for char in base):
+        return f"{base}：完成。"
+    return f"{base}: done."

@@ -176,6 +176,15 @@ class UploadGlue:
                 return  # cancelled while it waited
             await self._send_received(incoming)
 
+    def _with_thumb(self, attachment: dict[str, Any]) -> dict[str, Any]:
+        """A finished attachment carries its thumbnail: the view has no local file after a page
+        reload, nor for a file uploaded from Python."""
+        if attachment.get("state") == "done" and not attachment.get("thumb"):
+            thumb = self._thumbs.get(str(attachment.get("name")))
+            if thumb:
+                return {**attachment, "thumb": thumb}
+        return attachment
+
     def _join_group(self, upload_id: str, batch: object, size: object) -> None:
         if not isinstance(batch, str) or not isinstance(size, int) or size < 2:
             return
@@ -266,7 +275,8 @@ class UploadGlue:
     def _update_attachment(self, *attachment_ids: str, **changes: Any) -> None:
         with self._lock:
             self.attachments = [
-                {**a, **changes} if a["id"] in attachment_ids else a for a in self.attachments
+                self._with_thumb({**a, **changes}) if a["id"] in attachment_ids else a
+                for a in self.attachments
             ]
         if changes.get("state") == "done":
             self._save_record()

@@ -1044,3 +1044,24 @@ def test_tool_details_show_only_in_debug_mode(page: Page) -> None:
     expect(detail).to_have_text('edit_multitrack {"op": "add"}')
     push(page, "debug", False)
     expect(detail).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_an_export_error_the_chat_shows_is_not_repeated_under_the_button(page: Page) -> None:
+    setup(page)
+    error = page.locator(".nemo-studio .nemo-export-error")
+    push(page, "export", {"state": "error", "progress": 0, "error": "The render failed."})
+    expect(error).to_have_text("The render failed.")  # said here when the chat does not
+    item = {
+        "id": "e1",
+        "role": "error",
+        "text": "The render failed.",
+        "streaming": False,
+        "stopped": False,
+        "link": None,
+        "question": None,
+        "answered": False,
+    }
+    push(page, "messages", [item])
+    expect(page.get_by_test_id("nemo-error")).to_have_count(1)
+    expect(error).to_be_hidden()

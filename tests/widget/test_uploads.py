@@ -249,6 +249,8 @@ def test_upload_messages_out_of_order_reach_the_session(studio, big_photo: bytes
         lambda: (a := attachment(studio, "b1")) and a["state"] != "uploading" and a,
         "the upload to finish",
     )
+    # Issue 14 item 7: a finished attachment carries the kernel's thumbnail (page reloads).
+    assert done.pop("thumb").startswith("data:image/jpeg")
     assert done == {
         "id": "b1",
         "name": "big.jpg",

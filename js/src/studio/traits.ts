@@ -77,6 +77,8 @@ export interface AttachmentEntry {
   state: "uploading" | "done" | "error";
   progress: number;
   error: string | null;
+  /** the kernel's thumbnail (a small JPEG data URL): after a reload, or for Python uploads */
+  thumb?: string;
 }
 export interface ExportState {
   state: string;
@@ -134,6 +136,7 @@ export function readAttachments(model: AnyModel): AttachmentEntry[] {
   for (const raw of Array.isArray(value) ? value : []) {
     const entry = asRecord(raw);
     if (!entry || entry.id == null) continue;
+    const thumb = typeof entry.thumb === "string" && entry.thumb.startsWith("data:image/");
     const state = entry.state;
     const progress = Number(entry.progress);
     entries.push({
@@ -143,6 +146,7 @@ export function readAttachments(model: AnyModel): AttachmentEntry[] {
       state: state === "uploading" || state === "done" || state === "error" ? state : "uploading",
       progress: Number.isFinite(progress) ? progress : 0,
       error: entry.error ? String(entry.error) : null,
+      ...(thumb ? { thumb: String(entry.thumb) } : {}),
     });
   }
   return entries;

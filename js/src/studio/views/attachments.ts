@@ -18,6 +18,7 @@ interface ChipRow {
   job: UploadJob | null;
   /** an upload the kernel does not list (yet) */
   local: boolean;
+  thumb: string | null;
 }
 
 const COLLAPSE_OVER = 6; // more chips than this: the strip shows one row until opened
@@ -79,6 +80,7 @@ export class Attachments {
         error: entry.error,
         job,
         local: false,
+        thumb: entry.thumb ?? null,
       });
     }
     for (const job of uploads.jobs) {
@@ -93,6 +95,7 @@ export class Attachments {
         error: job.error,
         job,
         local: true,
+        thumb: null,
       });
     }
     return rows;
@@ -104,7 +107,14 @@ export class Attachments {
     let expected = this.list.firstChild;
     for (const row of rows) {
       seen.add(row.id);
-      const sig = JSON.stringify([row.name, row.size, row.state, row.progress, row.error]);
+      const sig = JSON.stringify([
+        row.name,
+        row.size,
+        row.state,
+        row.progress,
+        row.error,
+        row.thumb,
+      ]);
       let record = this.chips.get(row.id);
       if (!record) {
         record = {
@@ -158,6 +168,11 @@ export class Attachments {
       }
       const img = h("img", { class: "nemo-chip-thumb", src: url, alt: "" });
       // Formats the browser cannot draw (HEIC in Chrome, say) keep the file-type icon.
+      img.addEventListener("error", () => img.replaceWith(iconThumb()));
+      thumb = img;
+    } else if (row.thumb) {
+      // No local file (a reloaded page, a Python upload): the kernel's thumbnail.
+      const img = h("img", { class: "nemo-chip-thumb", src: row.thumb, alt: "" });
       img.addEventListener("error", () => img.replaceWith(iconThumb()));
       thumb = img;
     }

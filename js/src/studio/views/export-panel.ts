@@ -6,7 +6,7 @@ import { readVideoTrait } from "../../shared/video/protocol";
 import { type VideoStatus, VideoSource } from "../../shared/video/source";
 import type { Hub } from "../hub/hub";
 import { readTimeline } from "../timeline/layout";
-import { readExport } from "../traits";
+import { readExport, readMessages } from "../traits";
 
 /** Whether the `video` trait says the draft changed since this video was exported. */
 export function isStale(raw: unknown): boolean {
@@ -133,7 +133,9 @@ export class ExportPanel {
       this.progressLabel.textContent =
         state.state === "rendering" ? `Rendering ${Math.round(percent)}%` : "Downloading…";
     }
-    const error = state.state === "error" ? (state.error ?? "The export failed.") : "";
+    let error = state.state === "error" ? (state.error ?? "The export failed.") : "";
+    // Said once: an error the chat shows already is not repeated under the button.
+    if (readMessages(this.model).some((m) => m.role === "error" && m.text === error)) error = "";
     this.exportError.textContent = error;
     this.exportError.hidden = !error;
   }

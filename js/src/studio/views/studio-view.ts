@@ -79,6 +79,7 @@ export class StudioView {
     }
     listeners.on("change:messages", () => {
       this.chat.render();
+      this.exporter.renderExport();
       this.empty.render();
     });
     listeners.on("change:resumable", () => this.empty.render());
