@@ -7,6 +7,8 @@ the new export replaces it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.notebook import open_and_run
@@ -55,3 +57,21 @@ def test_a_changed_draft_marks_the_video_out_of_date_until_exported_again(jupyte
     page.wait_for_function(_VIDEO_READY % 6, timeout=120_000)
     assert by_id(page, "nemo-video").get_attribute("data-stale") is None
     assert again.is_hidden()
+
+
+def test_the_download_keeps_the_links_name_and_opens_no_tab(jupyter, page):
+    for n in range(2):
+        make_photo(jupyter.root / f"truth{n + 1}.jpg", (320, 240), PALETTE[n])
+    notebook = jupyter.write_notebook("download.ipynb", EXPORTED_CELL)
+    open_and_run(page, jupyter, notebook, "lab")
+    page.wait_for_function(_VIDEO_READY % 4, timeout=120_000)
+    link = by_id(page, "nemo-download")
+    assert link.get_attribute("href").startswith("http://127.0.0.1:")  # the engine's address
+    name = link.get_attribute("download")
+    pages = len(page.context.pages)
+    with page.expect_download(timeout=60_000) as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == name
+    assert len(page.context.pages) == pages  # no blank tab
+    assert Path(download.path()).read_bytes()[4:8] == b"ftyp"  # the MP4 itself

@@ -52,14 +52,15 @@ export class ExportPanel {
   });
   private readonly videoBox = h("div", { class: "nemo-video-box" });
   private readonly videoStatus = h("div", { class: "nemo-video-status", hidden: true });
-  // target=_blank: a cross-origin URL ignores `download`, and must not replace the notebook.
+  // A cross-origin URL ignores `download` (the server's name wins, or a tab opens): such a
+  // click saves the file from the kernel's pieces instead, under the link's name.
   private readonly download = h("a", {
     class: "nemo-download",
     "data-testid": "nemo-download",
-    target: "_blank",
-    rel: "noopener noreferrer",
     text: "Download",
   });
+  /** the token whose file is to be saved once its pieces have arrived */
+  private pendingSave: number | null = null;
   private readonly videoSize = h("span", { class: "nemo-video-size" });
   private readonly exportAgain = button("Export again", "Export the changed draft again", {
     class: "nemo-button nemo-primary",
@@ -104,8 +105,13 @@ export class ExportPanel {
     cleanup.on(this.exportButton, "click", startExport);
     cleanup.on(this.exportAgain, "click", startExport);
     cleanup.add(
-      hub.changes.subscribe((change) => change.topic === "video" && this.source?.update()),
+      hub.changes.subscribe((change) => {
+        if (change.topic !== "video") return;
+        this.source?.update();
+        this.saveWhenReady();
+      }),
     );
+    cleanup.on(this.download, "click", (event: MouseEvent) => this.onDownload(event));
     cleanup.add(() => this.teardownVideo());
   }
 
@@ -175,6 +181,33 @@ export class ExportPanel {
       },
     );
     this.renderStale(isStale(raw));
+  }
+
+  private onDownload(event: MouseEvent): void {
+    const href = this.download.getAttribute("href") || "";
+    if (!href || href.startsWith("blob:") || this.token == null) return; // `download` works
+    event.preventDefault();
+    this.pendingSave = this.token;
+    this.hub.video.request(this.token, readVideoTrait(this.model.get("video")).size);
+    this.saveWhenReady();
+  }
+
+  private saveWhenReady(): void {
+    const transfer = this.hub.video.transfer;
+    if (this.pendingSave == null || transfer.token !== this.pendingSave) return;
+    if (transfer.state === "error") {
+      this.pendingSave = null;
+      this.showStatus({ kind: "failed", message: transfer.error || "The download failed." });
+      return;
+    }
+    if (transfer.state !== "ready" || !transfer.blob) return;
+    this.pendingSave = null;
+    const url = URL.createObjectURL(transfer.blob);
+    const link = h("a", { href: url, download: this.download.download, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   /** Shows the video at `seconds` (a clip chosen on the timeline). */
