@@ -130,6 +130,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         self._session_uploads = asyncio.Lock()  # used on the runtime loop only
         self._batches = {}
         self._turn_steps = []
+        self._unchanged_export = None
         self._groups = {}
         self._upload_group = None
         self._digests = {}

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ class EventMapping:
     resumable: dict[str, Any]
     _upload_group: Any
     _turn_steps: list[str]  # ids of the running turn's status lines
+    _unchanged_export: str | None  # an export of the draft shown: the video's name
     _error_ids: itertools.count[int]
 
     def _on_event(self, event: object) -> None:
@@ -113,6 +115,18 @@ class EventMapping:
                 }
         elif isinstance(event, VideoReady):
             with self._lock:
+                shown = self._video_path
+                draft = self._timeline_value.to_json()  # the export read it first
+                if (
+                    self.video
+                    and not self.video.get("stale")
+                    and draft == self._exported_draft
+                    and shown is not None
+                    and shown.is_file()
+                ):
+                    # The same draft again: the video shown stays, and is said once.
+                    self._unchanged_export = shown.name
+                    return
                 self._video_path = Path(event.path)
                 self._exported_draft = self._timeline_value.to_json()  # export read it first
                 token = int(self.video.get("token", 0)) + 1
@@ -136,6 +150,9 @@ class EventMapping:
             self.video = {**self.video, "stale": stale}
 
     def _add_item(self, item: ChatItem) -> None:
+        if self._unchanged_export and item.role == "assistant":
+            name, self._unchanged_export = self._unchanged_export, None
+            item = replace(item, text=unchanged_text(name, item.text))
         group = self._upload_group
         if group is not None and item.role == "status":
             # One line for the files attached together, said again as each one arrives.
@@ -242,3 +259,10 @@ def step_done(text: str) -> str:
     if any("\u4e00" <= char <= "\u9fff" for char in base):
         return f"{base}：完成。"
     return f"{base}: done."
+
+
+def unchanged_text(name: str, ready_text: str) -> str:
+    """What an export of an unchanged draft says instead of "Your video is ready" again."""
+    if any("\u4e00" <= char <= "\u9fff" for char in ready_text):
+        return f"自上次导出以来没有改动：上面的视频 {name} 仍是最新的。"
+    return f"Nothing changed since the last export: the video above ({name}) is still current."

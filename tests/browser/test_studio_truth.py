@@ -58,6 +58,15 @@ def test_a_changed_draft_marks_the_video_out_of_date_until_exported_again(jupyte
     assert by_id(page, "nemo-video").get_attribute("data-stale") is None
     assert again.is_hidden()
 
+    # Exported again with nothing changed: the same video stays, said once (issue 14 item 7).
+    ready = by_id(page, "nemo-message").filter(has_text="is ready")
+    readies = ready.count()
+    name = by_id(page, "nemo-download").get_attribute("download")
+    by_id(page, "nemo-export").click()
+    by_id(page, "nemo-message").filter(has_text="Nothing changed").wait_for(timeout=60_000)
+    assert ready.count() == readies
+    assert by_id(page, "nemo-download").get_attribute("download") == name
+
 
 def test_the_download_keeps_the_links_name_and_opens_no_tab(jupyter, page):
     for n in range(2):

@@ -624,3 +624,14 @@ def test_python_uploads_show_their_thumbnails_and_transparency_is_not_black(
     assert chip["thumb"].startswith("data:image/jpeg")
     pixel = decode_thumb(chip["thumb"]).convert("L").getpixel((10, 10))
     assert pixel > 200  # half-transparent white on a light neutral, not grey on black
+
+
+def test_an_unchanged_re_export_says_ready_once(studio: NemoStudio, photos: list[Path]):
+    studio.upload(*photos)
+    studio.send_sync("turn these images into a 2-second video")
+    first = studio.export()
+    studio.export()  # nothing changed in between
+    assert studio.video["token"] == 1 and studio.video_path == first
+    replies = [m["text"] for m in studio.messages if m["role"] == "assistant"]
+    assert sum("is ready" in text for text in replies) == 1, replies
+    assert "Nothing changed since the last export" in replies[-1]
