@@ -1065,3 +1065,33 @@ def test_an_export_error_the_chat_shows_is_not_repeated_under_the_button(page: P
     push(page, "messages", [item])
     expect(page.get_by_test_id("nemo-error")).to_have_count(1)
     expect(error).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_the_chat_keeps_following_when_the_cell_narrows(page: Page) -> None:
+    setup(page)
+    text = "A reply long enough to wrap onto several lines when the cell is narrow. " * 3
+    items = [
+        {
+            "id": f"m{n}",
+            "role": "assistant" if n % 2 else "user",
+            "text": text,
+            "streaming": False,
+            "stopped": False,
+            "link": None,
+            "question": None,
+            "answered": False,
+        }
+        for n in range(12)
+    ]
+    push(page, "messages", items)
+    at_bottom = """() => { const l = document.querySelector('.nemo-studio .nemo-log');
+                           return l.scrollHeight - l.scrollTop - l.clientHeight <= 40; }"""
+    page.wait_for_function(at_bottom, timeout=5_000)
+    page.evaluate("document.querySelector('.nemo-studio').parentElement.style.width = '560px'")
+    page.wait_for_function(at_bottom, timeout=5_000)  # followed after the re-wrap
+    # Scrolled up by the person, a narrower cell offers the "new messages" pill.
+    page.evaluate("document.querySelector('.nemo-studio .nemo-log').scrollTop = 0")
+    page.wait_for_timeout(100)
+    page.evaluate("document.querySelector('.nemo-studio').parentElement.style.width = '420px'")
+    expect(page.locator(".nemo-studio .nemo-pill")).to_be_visible()

@@ -67,6 +67,11 @@ export class ChatLog {
       if (this.stick) this.pill.hidden = true;
     });
     cleanup.on(this.pill, "click", () => this.follow());
+    // A narrower cell re-wraps the replies and the newest slips below the fold: follow it
+    // again, or offer the "new messages" pill when the person had scrolled up.
+    const resize = new ResizeObserver(() => this.contentChanged());
+    resize.observe(this.log);
+    cleanup.add(() => resize.disconnect());
     cleanup.on(this.grip, "keydown", (event: KeyboardEvent) => {
       const step = event.key === "ArrowDown" ? 40 : event.key === "ArrowUp" ? -40 : 0;
       if (!step) return;
