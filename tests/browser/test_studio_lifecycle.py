@@ -1,4 +1,4 @@
-"""Lifecycle (issue 14, item 2) in JupyterLab: running the cell again resumes the notebook's last
+"""Lifecycle (issue 14, item 2) in JupyterLab and Notebook 7: running the cell again resumes the notebook's last
 session (conversation, attachments with thumbnails, timeline), also after a kernel restart; the
 old view of a restarted kernel says so in a banner, disables its controls and keeps the typed
 text."""
@@ -32,10 +32,11 @@ def resumed(page) -> None:
     )
 
 
-def test_the_cell_run_again_resumes_and_a_restart_is_said(jupyter, page, tmp_path):
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_the_cell_run_again_resumes_and_a_restart_is_said(jupyter, page, tmp_path, ui):
     photos = [make_photo(tmp_path / f"life{n + 1}.jpg", (320, 240), PALETTE[n]) for n in range(2)]
-    notebook = jupyter.write_notebook("lifecycle.ipynb", STUDIO_CELL)
-    open_and_run(page, jupyter, notebook, "lab")
+    notebook = jupyter.write_notebook(f"lifecycle-{ui}.ipynb", STUDIO_CELL)
+    open_and_run(page, jupyter, notebook, ui)
     by_id(page, "nemo-input").wait_for(timeout=90_000)
     by_id(page, "nemo-file-input").set_input_files([str(path) for path in photos])
     page.wait_for_function(
@@ -69,7 +70,7 @@ def test_the_cell_run_again_resumes_and_a_restart_is_said(jupyter, page, tmp_pat
     assert by_id(page, "nemo-send").is_disabled()
     assert box.input_value() == "a sentence I was typing"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    studio(page).screenshot(path=str(SCREENSHOTS / "studio-kernel-restarted.png"))
+    studio(page).screenshot(path=str(SCREENSHOTS / f"studio-kernel-restarted-{ui}.png"))
 
     # The new kernel resumes the same session from the record and the engine.
     page.wait_for_function(
