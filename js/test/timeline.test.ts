@@ -8,6 +8,7 @@ import {
   segmentTooltip,
   tableRows,
   tickStep,
+  ticksThatFit,
   ticks,
 } from "../src/studio/timeline/layout";
 
@@ -110,4 +111,13 @@ test("the table has one row per segment", () => {
     ["2. audio", "music", "", "0 s", "10 s", "10 s", "80%"],
     ["3. text", "other", "Hi", "2 s", "2 s", "0 s", "—"],
   ]);
+});
+
+test("the ruler never has more labels than fit side by side", () => {
+  assert.equal(ticksThatFit(0), 10);
+  assert.equal(ticksThatFit(200), 5);
+  assert.equal(ticksThatFit(60), 2);
+  // 73 s in a 200 px lane: five labels at most, so a tick every 15 s, not every 10 s
+  assert.equal(tickStep(73, ticksThatFit(200)), 15);
+  assert.ok(ticks(73, 5).length <= 5 + 1);
 });

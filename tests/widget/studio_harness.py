@@ -96,13 +96,26 @@ def attachment(studio: NemoStudio, upload_id: str) -> dict[str, Any] | None:
 
 
 def upload_file(
-    studio: NemoStudio, upload_id: str, name: str, data: bytes, order: list[int] | None = None
+    studio: NemoStudio,
+    upload_id: str,
+    name: str,
+    data: bytes,
+    order: list[int] | None = None,
+    **begin: Any,
 ) -> None:
-    """Send ``data`` as the browser does: begin, 1 MiB pieces (in ``order``), end."""
+    """Send ``data`` as the browser does: begin (with ``begin``'s extra fields), 1 MiB pieces
+    (in ``order``), end."""
     size = studio.upload_chunk_size
     browser_says(
         studio,
-        {"type": "upload_begin", "id": upload_id, "name": name, "size": len(data), "mime": ""},
+        {
+            "type": "upload_begin",
+            "id": upload_id,
+            "name": name,
+            "size": len(data),
+            "mime": "",
+            **begin,
+        },
     )
     count = -(-len(data) // size)
     for seq in order if order is not None else range(count):

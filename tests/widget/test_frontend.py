@@ -643,13 +643,18 @@ def test_upload_sends_windowed_chunks_one_file_after_another(page: Page) -> None
     begins = [m["content"] for m in log if m["content"]["type"] == "upload_begin"]
     big_id, small_id = begins[0]["id"], begins[1]["id"]
     assert big_id != small_id
+    # Issue 14 item 5: files attached together carry their batch (one "Added 2 photos" line).
+    batch = begins[0]["batch"]
     assert begins[0] == {
         "type": "upload_begin",
         "id": big_id,
         "name": "big.jpg",
         "size": len(big),
         "mime": "image/jpeg",
+        "batch": batch,
+        "batch_size": 2,
     }
+    assert begins[1]["batch"] == batch
     chunks = [
         m for m in log if m["content"]["type"] == "upload_chunk" and m["content"]["id"] == big_id
     ]
@@ -735,7 +740,9 @@ def test_attachment_chip_follows_the_trait(page: Page) -> None:
     expect(chip).to_contain_text("2.0 kB")
     push(page, "attachments", [{**entry, "state": "done", "progress": 1}])
     expect(chip).to_have_attribute("data-state", "done")
-    expect(chip.get_by_role("button")).to_have_count(0)
+    # Issue 14 item 5: a finished upload can be removed from the strip too.
+    expect(chip.get_by_role("button")).to_have_count(1)
+    expect(chip.get_by_role("button")).to_have_attribute("aria-label", "Remove photo.png")
     push(page, "attachments", [{**entry, "state": "error", "error": "The server refused it."}])
     expect(chip).to_have_attribute("data-state", "error")
     expect(chip).to_contain_text("The server refused it.")
@@ -1037,3 +1044,54 @@ def test_tool_details_show_only_in_debug_mode(page: Page) -> None:
     expect(detail).to_have_text('edit_multitrack {"op": "add"}')
     push(page, "debug", False)
     expect(detail).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_an_export_error_the_chat_shows_is_not_repeated_under_the_button(page: Page) -> None:
+    setup(page)
+    error = page.locator(".nemo-studio .nemo-export-error")
+    push(page, "export", {"state": "error", "progress": 0, "error": "The render failed."})
+    expect(error).to_have_text("The render failed.")  # said here when the chat does not
+    item = {
+        "id": "e1",
+        "role": "error",
+        "text": "The render failed.",
+        "streaming": False,
+        "stopped": False,
+        "link": None,
+        "question": None,
+        "answered": False,
+    }
+    push(page, "messages", [item])
+    expect(page.get_by_test_id("nemo-error")).to_have_count(1)
+    expect(error).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_the_chat_keeps_following_when_the_cell_narrows(page: Page) -> None:
+    setup(page)
+    text = "A reply long enough to wrap onto several lines when the cell is narrow. " * 3
+    items = [
+        {
+            "id": f"m{n}",
+            "role": "assistant" if n % 2 else "user",
+            "text": text,
+            "streaming": False,
+            "stopped": False,
+            "link": None,
+            "question": None,
+            "answered": False,
+        }
+        for n in range(12)
+    ]
+    push(page, "messages", items)
+    at_bottom = """() => { const l = document.querySelector('.nemo-studio .nemo-log');
+                           return l.scrollHeight - l.scrollTop - l.clientHeight <= 40; }"""
+    page.wait_for_function(at_bottom, timeout=5_000)
+    page.evaluate("document.querySelector('.nemo-studio').parentElement.style.width = '560px'")
+    page.wait_for_function(at_bottom, timeout=5_000)  # followed after the re-wrap
+    # Scrolled up by the person, a narrower cell offers the "new messages" pill.
+    page.evaluate("document.querySelector('.nemo-studio .nemo-log').scrollTop = 0")
+    page.wait_for_timeout(100)
+    page.evaluate("document.querySelector('.nemo-studio').parentElement.style.width = '420px'")
+    expect(page.locator(".nemo-studio .nemo-pill")).to_be_visible()

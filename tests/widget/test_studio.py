@@ -587,3 +587,51 @@ def test_a_chinese_conversation_hears_the_cloud_notices_in_chinese(photos: list[
         statuses = [m["text"] for m in studio.messages if m["role"] == "status"]
         [export_note] = [t for t in statuses if "匿名" in t]
         assert "NEMO_TOKEN" in export_note and "anonymous" not in export_note
+
+
+def test_the_video_is_stale_after_a_change_until_the_next_export(
+    studio: NemoStudio, photos: list[Path]
+):
+    studio.upload(*photos)
+    studio.send_sync("turn these images into a 2-second video")
+    studio.export()
+    assert studio.video["stale"] is False
+    studio.send_sync("make it 3 seconds")
+    wait_for(lambda: studio.video.get("stale") is True, "the video marked out of date")
+    assert studio.get_state()["video"]["stale"] is True
+    studio.export()
+    assert studio.video["stale"] is False and studio.video["token"] == 2
+    studio.send_sync("hello")  # no change to the draft: the video stays current
+    assert studio.video["stale"] is False
+
+
+def test_a_finished_turn_says_its_steps_are_done(studio: NemoStudio, photos: list[Path]):
+    studio.upload(*photos)
+    studio.send_sync(PROMPT)
+    wait_for(lambda: turn_done(studio), "the turn to end")
+    steps = [m["text"] for m in studio.get_state()["messages"] if m["role"] == "status"]
+    assert steps and not any(text.endswith("…") for text in steps), steps
+    assert any(text.endswith(": done.") for text in steps), steps
+
+
+def test_python_uploads_show_their_thumbnails_and_transparency_is_not_black(
+    studio: NemoStudio, tmp_path: Path
+):
+    clear = tmp_path / "glass.png"
+    Image.new("RGBA", (64, 48), (255, 255, 255, 128)).save(clear)
+    studio.upload(clear)
+    [chip] = studio.get_state()["attachments"]
+    assert chip["thumb"].startswith("data:image/jpeg")
+    pixel = decode_thumb(chip["thumb"]).convert("L").getpixel((10, 10))
+    assert pixel > 200  # half-transparent white on a light neutral, not grey on black
+
+
+def test_an_unchanged_re_export_says_ready_once(studio: NemoStudio, photos: list[Path]):
+    studio.upload(*photos)
+    studio.send_sync("turn these images into a 2-second video")
+    first = studio.export()
+    studio.export()  # nothing changed in between
+    assert studio.video["token"] == 1 and studio.video_path == first
+    replies = [m["text"] for m in studio.messages if m["role"] == "assistant"]
+    assert sum("is ready" in text for text in replies) == 1, replies
+    assert "Nothing changed since the last export" in replies[-1]

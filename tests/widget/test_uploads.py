@@ -249,6 +249,8 @@ def test_upload_messages_out_of_order_reach_the_session(studio, big_photo: bytes
         lambda: (a := attachment(studio, "b1")) and a["state"] != "uploading" and a,
         "the upload to finish",
     )
+    # Issue 14 item 7: a finished attachment carries the kernel's thumbnail (page reloads).
+    assert done.pop("thumb").startswith("data:image/jpeg")
     assert done == {
         "id": "b1",
         "name": "big.jpg",
@@ -377,3 +379,43 @@ def test_closing_deletes_uploads_and_ignores_late_pieces(engine, big_photo: byte
             big_photo[1024 * 1024 : 2 * 1024 * 1024],
         )
         assert not root.exists()
+
+
+# -- many files (issue 14, item 5) ---------------------------------------------------------------
+
+
+def test_files_attached_together_get_one_line_and_a_duplicate_is_refused(engine, tmp_path):
+    from nemo_widgets.widget.studio_uploads import file_digest
+    from tests.media_factory import PALETTE, make_photo
+    from tests.widget.studio_harness import open_studio, upload_file, wait_for
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    photos = [make_photo(folder / f"p{n}.jpg", (64 + n, 48), PALETTE[n % 3]) for n in range(5)]
+    photos[4].write_bytes(photos[0].read_bytes())  # p4.jpg: the same photo as p0.jpg
+    assert file_digest(photos[4]) == file_digest(photos[0])
+    with open_studio(engine.url) as studio:
+        for n, photo in enumerate(photos):
+            upload_file(studio, f"u{n}", photo.name, photo.read_bytes(), batch="b1", batch_size=5)
+        wait_for(
+            lambda: (
+                all(a["state"] != "uploading" for a in studio.attachments)
+                and len(studio.attachments) == 5
+            ),
+            "the five uploads",
+        )
+        states = {a["name"]: a["state"] for a in studio.attachments}
+        assert states == {
+            "p0.jpg": "done",
+            "p1.jpg": "done",
+            "p2.jpg": "done",
+            "p3.jpg": "done",
+            "p4.jpg": "error",
+        }
+        [duplicate] = [a for a in studio.attachments if a["name"] == "p4.jpg"]
+        assert "already added" in duplicate["error"]
+        wait_for(lambda: "Added 4 photos." in str(studio.messages), "the grouped line")
+        lines = [m["text"] for m in studio.messages if m["role"] == "status"]
+        assert lines == [
+            "Added 4 photos. p4.jpg was already added (same content), so not added again."
+        ]

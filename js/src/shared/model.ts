@@ -8,6 +8,8 @@ export interface AnyModel {
   send(content: object, callbacks?: unknown, buffers?: ArrayBuffer[]): void;
   on(name: string, callback: (...args: never[]) => void): void;
   off(name?: string | null, callback?: ((...args: never[]) => void) | null): void;
+  /** Jupyter's widget manager (its shape depends on the front end). */
+  widget_manager?: unknown;
 }
 
 /** What anywidget passes to `initialize` and `render`. */

@@ -20,6 +20,7 @@ import "./views/attachments.css";
 import "./views/drop.css";
 import "./timeline/timeline.css";
 import "./views/export.css";
+import "./views/empty-state.css";
 import "./motion.css";
 
 import { widget } from "../shared/widget";

@@ -32,6 +32,9 @@ export interface UploadBegin {
   name: string;
   size: number;
   mime: string;
+  /** the files attached together share one (the kernel says "Added 25 photos" once) */
+  batch?: string;
+  batch_size?: number;
 }
 /** Sent with one buffer of at most `upload_chunk_size` bytes. */
 export interface UploadChunk {
@@ -53,6 +56,11 @@ export interface PollMessage {
   /** The last `seq` of `events` seen (0 before any). */
   after: number;
 }
+/** The empty studio's "Continue the last session" (the `resumable` trait's session). */
+export interface ResumeMessage {
+  type: "resume";
+  session_id: string;
+}
 export type UploadToKernel = UploadBegin | UploadChunk | UploadEnd | UploadCancel;
 export type ToKernel =
   | SendMessage
@@ -61,6 +69,7 @@ export type ToKernel =
   | ExportMessage
   | UploadToKernel
   | PollMessage
+  | ResumeMessage
   | VideoToKernel;
 
 // ----------------------------------------------------------------------------- kernel -> browser
@@ -102,6 +111,7 @@ export const TO_KERNEL_TYPES: Record<ToKernel["type"], true> = {
   video_request: true,
   video_ack: true,
   poll: true,
+  resume: true,
 };
 export const FROM_KERNEL_TYPES: Record<FromKernel["type"], true> = {
   events: true,

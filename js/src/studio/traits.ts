@@ -19,6 +19,7 @@ export interface StudioTraits {
   upload_window: number;
   max_upload_bytes: number;
   debug: boolean;
+  resumable: unknown; // readResumable
 }
 export type TraitName = keyof StudioTraits;
 
@@ -38,6 +39,7 @@ export const TRAIT_SET: Record<TraitName, true> = {
   upload_window: true,
   max_upload_bytes: true,
   debug: true,
+  resumable: true,
 };
 /** The trait names, from protocol.json (the one definition both sides read). */
 export const TRAITS = protocol.studio.traits as TraitName[];
@@ -75,6 +77,8 @@ export interface AttachmentEntry {
   state: "uploading" | "done" | "error";
   progress: number;
   error: string | null;
+  /** the kernel's thumbnail (a small JPEG data URL): after a reload, or for Python uploads */
+  thumb?: string;
 }
 export interface ExportState {
   state: string;
@@ -132,6 +136,7 @@ export function readAttachments(model: AnyModel): AttachmentEntry[] {
   for (const raw of Array.isArray(value) ? value : []) {
     const entry = asRecord(raw);
     if (!entry || entry.id == null) continue;
+    const thumb = typeof entry.thumb === "string" && entry.thumb.startsWith("data:image/");
     const state = entry.state;
     const progress = Number(entry.progress);
     entries.push({
@@ -141,6 +146,7 @@ export function readAttachments(model: AnyModel): AttachmentEntry[] {
       state: state === "uploading" || state === "done" || state === "error" ? state : "uploading",
       progress: Number.isFinite(progress) ? progress : 0,
       error: entry.error ? String(entry.error) : null,
+      ...(thumb ? { thumb: String(entry.thumb) } : {}),
     });
   }
   return entries;
@@ -170,4 +176,15 @@ export function readNumber(
   name: "queued" | "upload_chunk_size" | "upload_window" | "max_upload_bytes",
 ): number {
   return Number(model.get(name)) || 0;
+}
+
+/** The `resumable` trait: the last session the empty studio offers to continue, or null. */
+export interface Resumable {
+  sessionId: string;
+  title: string;
+}
+export function readResumable(model: AnyModel): Resumable | null {
+  const raw = asRecord(model.get("resumable"));
+  if (!raw || typeof raw.session_id !== "string" || !raw.session_id) return null;
+  return { sessionId: raw.session_id, title: typeof raw.title === "string" ? raw.title : "" };
 }

@@ -18,6 +18,9 @@ export interface UploadJob {
   name: string;
   size: number;
   mime: string;
+  /** the files chosen or dropped together, and how many they were (one "Added" line each) */
+  batch: string;
+  batchSize: number;
   state: UploadState;
   nextSeq: number;
   nextOffset: number;
@@ -74,7 +77,9 @@ export class UploadQueue {
 
   add(files: Iterable<FileLike>): void {
     const limit = this.hooks.limits().maxBytes || 0;
-    for (const file of files) {
+    const chosen = [...files];
+    const batch = newUploadId();
+    for (const file of chosen) {
       const name = file.name || `pasted-${Date.now()}.${file.type.split("/")[1] || "bin"}`;
       const job: UploadJob = {
         id: newUploadId(),
@@ -82,6 +87,8 @@ export class UploadQueue {
         name,
         size: file.size,
         mime: file.type || "application/octet-stream",
+        batch,
+        batchSize: chosen.length,
         state: "queued",
         nextSeq: 0,
         nextOffset: 0,
@@ -142,6 +149,8 @@ export class UploadQueue {
       name: job.name,
       size: job.size,
       mime: job.mime,
+      // Files attached together are said in one line by the kernel ("Added 25 photos").
+      ...(job.batchSize > 1 ? { batch: job.batch, batch_size: job.batchSize } : {}),
     };
     if (!this.hooks.send(begin)) {
       this.fail(job, LOST_KERNEL, false);

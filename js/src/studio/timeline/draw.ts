@@ -11,9 +11,9 @@ import {
 } from "./layout";
 
 /** The time ruler: a tick every 1, 2, 5, 10... seconds. */
-export function rulerRow(duration: number): HTMLElement {
+export function rulerRow(duration: number, maxTicks = 10): HTMLElement {
   const lane = h("div", { class: "nemo-ruler-lane" });
-  for (const tick of ticks(duration)) {
+  for (const tick of ticks(duration, maxTicks)) {
     const mark = h("span", {
       class: "nemo-tick",
       style: `left: ${tick.left.toFixed(4)}%`,
@@ -39,6 +39,10 @@ function segmentBar(seg: SegmentRow, duration: number): HTMLElement {
     "data-end": String(seg.end),
     style: `left: ${left.toFixed(4)}%; width: ${width.toFixed(4)}%`,
     title: segmentTooltip(seg.label, seg.start, seg.end),
+    tabindex: "0",
+    role: "button",
+    "aria-pressed": "false",
+    "aria-label": segmentTooltip(seg.label, seg.start, seg.end).replace("\n", ", "),
   });
   if (seg.kind === "video" && seg.thumb) {
     bar.append(h("img", { class: "nemo-seg-thumb", src: seg.thumb, alt: "" }));

@@ -78,12 +78,19 @@ export function hasSegments(layout: TimelineLayout): boolean {
   return layout.duration > 0 && layout.tracks.some((track) => track.segments.length > 0);
 }
 
-/** Tick spacing for a timeline of `duration` seconds: about ten ticks or fewer. */
-export function tickStep(duration: number): number {
+/** Tick spacing for a timeline of `duration` seconds: `maxTicks` ticks or fewer (the panel
+ * passes how many labels fit side by side, so that they never overlap). */
+export function tickStep(duration: number, maxTicks = 10): number {
+  const most = Math.max(1, Math.floor(maxTicks));
   for (const step of [1, 2, 5, 10, 15, 30, 60, 120, 300, 600]) {
-    if (duration / step <= 10) return step;
+    if (duration / step <= most) return step;
   }
-  return Math.ceil(duration / 10 / 600) * 600;
+  return Math.ceil(duration / most / 600) * 600;
+}
+
+/** How many ruler labels fit in a lane `widthPx` wide (each needs about 40 px: "1:05" and a gap). */
+export function ticksThatFit(widthPx: number): number {
+  return widthPx > 0 ? Math.max(2, Math.floor(widthPx / 40)) : 10;
 }
 
 export interface Tick {
@@ -94,8 +101,8 @@ export interface Tick {
 }
 
 /** The ruler's ticks: every 1, 2, 5, 10... seconds from 0 to the end. */
-export function ticks(duration: number): Tick[] {
-  const step = tickStep(duration);
+export function ticks(duration: number, maxTicks = 10): Tick[] {
+  const step = tickStep(duration, maxTicks);
   const list: Tick[] = [];
   for (let t = 0; t <= duration + 1e-9; t += step) {
     list.push({ t, left: (t / duration) * 100, label: formatSeconds(t).replace(" s", "s") });

@@ -18,10 +18,29 @@ interface ChipRow {
   job: UploadJob | null;
   /** an upload the kernel does not list (yet) */
   local: boolean;
+  thumb: string | null;
 }
 
+const COLLAPSE_OVER = 6; // more chips than this: the strip shows one row until opened
+
 export class Attachments {
-  readonly el = h("div", { class: "nemo-attachments", "aria-label": "Attachments" });
+  private readonly list = h("div", { class: "nemo-chips" });
+  private readonly summary = h("span", { class: "nemo-attachments-summary" });
+  private readonly toggle = button("Show all", "Show all attachments", {
+    class: "nemo-link-button",
+    "data-testid": "nemo-attachments-toggle",
+    "aria-expanded": "false",
+  });
+  private readonly clear = button("Clear all", "Remove every attachment from this list", {
+    class: "nemo-link-button",
+    "data-testid": "nemo-clear-attachments",
+    title: "Remove every attachment from this list (finished files stay in the project)",
+  });
+  readonly el = h("div", { class: "nemo-attachments", "aria-label": "Attachments" }, [
+    h("div", { class: "nemo-attachments-head" }, [this.summary, this.toggle, this.clear]),
+    this.list,
+  ]);
+  private expanded = false;
   private readonly chips = new Map<string, { node: HTMLElement; sig: string }>();
   /** upload id -> object URL of the local file (thumbnail) */
   private readonly thumbs = new Map<string, string>();
@@ -29,7 +48,20 @@ export class Attachments {
   constructor(
     private readonly model: AnyModel,
     private readonly hub: Hub,
-  ) {}
+  ) {
+    this.toggle.addEventListener("click", () => {
+      this.expanded = !this.expanded;
+      this.render();
+    });
+    this.clear.addEventListener("click", () => {
+      for (const row of this.rows()) this.removeRow(row);
+    });
+  }
+
+  private removeRow(row: ChipRow): void {
+    if (row.local && row.state === "error") this.hub.uploads.dismiss(row.id);
+    else this.hub.uploads.cancel(row.id);
+  }
 
   /** Kernel-listed attachments first, then local uploads the kernel does not list yet. */
   private rows(): ChipRow[] {
@@ -48,6 +80,7 @@ export class Attachments {
         error: entry.error,
         job,
         local: false,
+        thumb: entry.thumb ?? null,
       });
     }
     for (const job of uploads.jobs) {
@@ -62,6 +95,7 @@ export class Attachments {
         error: job.error,
         job,
         local: true,
+        thumb: null,
       });
     }
     return rows;
@@ -70,10 +104,17 @@ export class Attachments {
   render(): void {
     const rows = this.rows();
     const seen = new Set<string>();
-    let expected = this.el.firstChild;
+    let expected = this.list.firstChild;
     for (const row of rows) {
       seen.add(row.id);
-      const sig = JSON.stringify([row.name, row.size, row.state, row.progress, row.error]);
+      const sig = JSON.stringify([
+        row.name,
+        row.size,
+        row.state,
+        row.progress,
+        row.error,
+        row.thumb,
+      ]);
       let record = this.chips.get(row.id);
       if (!record) {
         record = {
@@ -86,7 +127,7 @@ export class Attachments {
         record.sig = sig;
         this.fillChip(record.node, row);
       }
-      if (record.node !== expected) this.el.insertBefore(record.node, expected);
+      if (record.node !== expected) this.list.insertBefore(record.node, expected);
       else expected = expected.nextSibling;
     }
     for (const [id, record] of [...this.chips]) {
@@ -98,6 +139,15 @@ export class Attachments {
       this.thumbs.delete(id);
     }
     this.el.hidden = rows.length === 0;
+    const many = rows.length > COLLAPSE_OVER;
+    const done = rows.filter((row) => row.state === "done").length;
+    this.summary.textContent =
+      `${rows.length} file${rows.length === 1 ? "" : "s"}` +
+      (done < rows.length ? ` · ${done} ready` : "");
+    this.toggle.hidden = !many;
+    this.toggle.textContent = this.expanded ? "Show less" : "Show all";
+    this.toggle.setAttribute("aria-expanded", String(this.expanded));
+    this.list.classList.toggle("nemo-collapsed", many && !this.expanded);
   }
 
   private fillChip(node: HTMLElement, row: ChipRow): void {
@@ -118,6 +168,11 @@ export class Attachments {
       }
       const img = h("img", { class: "nemo-chip-thumb", src: url, alt: "" });
       // Formats the browser cannot draw (HEIC in Chrome, say) keep the file-type icon.
+      img.addEventListener("error", () => img.replaceWith(iconThumb()));
+      thumb = img;
+    } else if (row.thumb) {
+      // No local file (a reloaded page, a Python upload): the kernel's thumbnail.
+      const img = h("img", { class: "nemo-chip-thumb", src: row.thumb, alt: "" });
       img.addEventListener("error", () => img.replaceWith(iconThumb()));
       thumb = img;
     }
@@ -145,16 +200,19 @@ export class Attachments {
         ),
       );
     }
-    if (row.state !== "done") {
+    {
       const uploading = row.state === "uploading";
+      const title = uploading
+        ? "Cancel upload"
+        : row.state === "done"
+          ? "Remove from this list (the file stays in the project; say so to take it out)"
+          : "Remove";
       const cancel = button("✕", `${uploading ? "Cancel" : "Remove"} ${row.name}`, {
         class: "nemo-chip-cancel",
-        title: uploading ? "Cancel upload" : "Remove",
+        "data-testid": "nemo-attachment-remove",
+        title,
       });
-      cancel.addEventListener("click", () => {
-        if (row.local && row.state === "error") this.hub.uploads.dismiss(row.id);
-        else this.hub.uploads.cancel(row.id);
-      });
+      cancel.addEventListener("click", () => this.removeRow(row));
       parts.push(cancel);
     }
     if (row.state === "error" && row.error) {

@@ -29,8 +29,24 @@ export class ChatLog {
     class: "nemo-pill",
     hidden: true,
   });
-  readonly logWrap = h("div", { class: "nemo-logwrap" }, [this.log, this.pill]);
+  /** A labelled grip (drag, or arrow keys) for the conversation's height. */
+  private readonly grip = h("div", {
+    class: "nemo-grip",
+    role: "separator",
+    tabindex: "0",
+    "aria-orientation": "horizontal",
+    "aria-label": "Resize the conversation (drag, or use the up and down arrow keys)",
+    title: "Drag to resize the conversation",
+    "data-testid": "nemo-resize",
+  });
+  readonly logWrap = h("div", { class: "nemo-logwrap" }, [this.log, this.pill, this.grip]);
   private readonly items = new Map<string, ItemRecord>();
+
+  private setLogHeight(px: number): void {
+    const height = Math.max(160, Math.min(1200, Math.round(px)));
+    this.log.style.height = `${height}px`;
+    this.grip.setAttribute("aria-valuenow", String(height));
+  }
   private readonly questions: QuestionState;
   private stick = true;
   private readonly dirty = new Set<string>();
@@ -51,6 +67,29 @@ export class ChatLog {
       if (this.stick) this.pill.hidden = true;
     });
     cleanup.on(this.pill, "click", () => this.follow());
+    // A narrower cell re-wraps the replies and the newest slips below the fold: follow it
+    // again, or offer the "new messages" pill when the person had scrolled up.
+    const resize = new ResizeObserver(() => this.contentChanged());
+    resize.observe(this.log);
+    cleanup.add(() => resize.disconnect());
+    cleanup.on(this.grip, "keydown", (event: KeyboardEvent) => {
+      const step = event.key === "ArrowDown" ? 40 : event.key === "ArrowUp" ? -40 : 0;
+      if (!step) return;
+      event.preventDefault();
+      this.setLogHeight(this.log.offsetHeight + step);
+    });
+    cleanup.on(this.grip, "pointerdown", (event: PointerEvent) => {
+      const startY = event.clientY;
+      const startHeight = this.log.offsetHeight;
+      this.grip.setPointerCapture(event.pointerId);
+      const move = (e: PointerEvent): void => this.setLogHeight(startHeight + e.clientY - startY);
+      const up = (): void => {
+        this.grip.removeEventListener("pointermove", move);
+        this.grip.removeEventListener("pointerup", up);
+      };
+      this.grip.addEventListener("pointermove", move);
+      this.grip.addEventListener("pointerup", up);
+    });
     cleanup.add(() => this.cancelFrame?.());
   }
 

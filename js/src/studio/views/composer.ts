@@ -81,6 +81,21 @@ export class Composer {
     });
   }
 
+  /** Puts `text` in the message box (an example request), ready to edit or send. */
+  fill(text: string): void {
+    this.input.value = text;
+    this.autosize();
+    this.input.focus();
+  }
+
+  /** Off when the studio cannot be reached: nothing can be sent, the typed text stays. */
+  setEnabled(enabled: boolean): void {
+    for (const control of [this.input, this.sendButton, this.stopButton, this.attachButton]) {
+      control.toggleAttribute("disabled", !enabled);
+    }
+    this.fileInput.toggleAttribute("disabled", !enabled);
+  }
+
   render(): void {
     const busy = readFlag(this.model, "busy");
     if (busy && !this.stopButton.isConnected)

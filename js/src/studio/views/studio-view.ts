@@ -5,8 +5,10 @@ import { Disposer, h, isTextEntry, SUPPRESS_SHORTCUTS } from "../../shared/dom";
 import { type AnyModel, ModelListeners } from "../../shared/model";
 import type { Hub } from "../hub/hub";
 import { Attachments } from "./attachments";
+import { Banner, isDisconnected, watchKernel } from "./banner";
 import { ChatLog } from "./chat";
 import { Composer } from "./composer";
+import { EmptyState, pageLanguage } from "./empty-state";
 import { ExportPanel } from "./export-panel";
 import { Header } from "./header";
 import { TimelinePanel } from "./timeline-panel";
@@ -21,7 +23,10 @@ export class StudioView {
   private readonly composer: Composer;
   private readonly timeline: TimelinePanel;
   private readonly exporter: ExportPanel;
+  private readonly empty: EmptyState;
+  private readonly banner = new Banner();
   private dragDepth = 0;
+  private closed = false;
 
   constructor(model: AnyModel, el: HTMLElement, hub: Hub) {
     const cleanup = this.cleanup;
@@ -29,12 +34,15 @@ export class StudioView {
     this.chat = new ChatLog(model, hub, cleanup);
     this.attachments = new Attachments(model, hub);
     this.composer = new Composer(model, hub, cleanup, () => this.chat.follow());
-    this.timeline = new TimelinePanel(model, cleanup);
+    this.timeline = new TimelinePanel(model, cleanup, (seconds) => this.exporter.seek(seconds));
     this.exporter = new ExportPanel(model, hub, cleanup);
+    this.empty = new EmptyState(model, hub, cleanup, (text) => this.composer.fill(text));
     this.root.append(
+      this.banner.el,
       this.header.el,
       h("div", { class: "nemo-body" }, [
         h("section", { class: "nemo-chat", "aria-label": "Chat" }, [
+          this.empty.el,
           this.chat.logWrap,
           this.chat.activityLine,
           this.attachments.el,
@@ -69,7 +77,20 @@ export class StudioView {
     for (const name of ["backend", "credits", "session_id", "debug"]) {
       listeners.on(`change:${name}`, () => this.header.render());
     }
-    listeners.on("change:messages", () => this.chat.render());
+    listeners.on("change:messages", () => {
+      this.chat.render();
+      this.exporter.renderExport();
+      this.empty.render();
+    });
+    listeners.on("change:resumable", () => this.empty.render());
+    // A kernel restart or a closed comm: the widget manager marks the view disconnected.
+    const checkLive = (): void => void setTimeout(() => this.renderConnection(false), 0);
+    listeners.on("comm_live_update", checkLive);
+    listeners.on("comm:close", () => this.renderConnection(true));
+    cleanup.add(watchKernel(model.widget_manager, () => this.renderConnection(true)));
+    const watcher = new MutationObserver(checkLive);
+    watcher.observe(el, { attributes: true, attributeFilter: ["class"] });
+    cleanup.add(() => watcher.disconnect());
     listeners.on("change:busy", () => this.renderComposer());
     listeners.on("change:queued", () => this.renderComposer());
     listeners.on("change:attachments", () => this.attachments.render());
@@ -89,12 +110,36 @@ export class StudioView {
 
     this.header.render();
     this.chat.render();
+    this.empty.render();
     this.renderComposer();
     this.attachments.render();
     this.timeline.render();
     this.exporter.renderExport();
     this.exporter.renderVideo();
     this.chat.renderActivity();
+  }
+
+  private renderConnection(closed: boolean): void {
+    const lost = closed || this.closed || isDisconnected(this.root);
+    this.closed = closed || this.closed;
+    this.root.classList.toggle("nemo-lost", lost);
+    this.composer.setEnabled(!lost);
+    for (const control of this.root.querySelectorAll<HTMLButtonElement>(
+      ".nemo-side button, .nemo-welcome button, .nemo-attachments button",
+    )) {
+      if (lost) control.setAttribute("disabled", "");
+    }
+    if (!lost) {
+      this.banner.hide();
+      this.exporter.renderExport();
+      return;
+    }
+    this.banner.show(
+      pageLanguage() === "zh"
+        ? "与内核的连接已断开（内核重启或小部件已关闭）。请重新运行此单元格以继续；你输入的文字保留在下面。"
+        : "This studio lost its kernel (restarted, or the widget was closed). " +
+            "Run the cell again to continue; what you typed is kept below.",
+    );
   }
 
   private renderComposer(): void {

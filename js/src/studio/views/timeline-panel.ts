@@ -3,7 +3,10 @@ import { button, Disposer, h } from "../../shared/dom";
 import { formatSeconds } from "../../shared/format";
 import type { AnyModel } from "../../shared/model";
 import { rulerRow, trackRow, trackTable } from "../timeline/draw";
-import { hasSegments, readTimeline } from "../timeline/layout";
+import { hasSegments, readTimeline, ticksThatFit } from "../timeline/layout";
+
+const ZOOMS = [1, 2, 4, 8];
+const LABEL_COLUMN_PX = 112; // the track names' column and its gap (timeline.css)
 
 type Mode = "timeline" | "table";
 const EMPTY_HINT = "Add photos and tell me what to make.";
@@ -19,10 +22,26 @@ export class TimelinePanel {
   });
   private readonly tableView = h("div", { class: "nemo-table-wrap", hidden: true });
   private mode: Mode = "timeline";
+  private zoom = 0; // index into ZOOMS
+  private readonly zoomOut = button("−", "Zoom out of the timeline", {
+    class: "nemo-toggle-button",
+    "data-testid": "nemo-zoom-out",
+    title: "Zoom out",
+  });
+  private readonly zoomIn = button("+", "Zoom into the timeline", {
+    class: "nemo-toggle-button",
+    "data-testid": "nemo-zoom-in",
+    title: "Zoom in",
+  });
+  /** the chosen clip, kept across redraws: "kind:start" */
+  private selected: string | null = null;
+  private drawnWidth = 0;
 
+  /** @param seek  a clip was chosen: show the video at `seconds` */
   constructor(
     private readonly model: AnyModel,
     cleanup: Disposer,
+    private readonly seek: (seconds: number) => void = () => undefined,
   ) {
     const toggle = { class: "nemo-toggle-button", "aria-pressed": "false" };
     this.timelineToggle = button("Timeline", "Show the timeline", toggle);
@@ -31,6 +50,10 @@ export class TimelinePanel {
       h("div", { class: "nemo-panel-head" }, [
         h("span", { class: "nemo-panel-title", text: "Timeline" }),
         this.meta,
+        h("span", { class: "nemo-toggle", role: "group", "aria-label": "Zoom" }, [
+          this.zoomOut,
+          this.zoomIn,
+        ]),
         h("span", { class: "nemo-toggle", role: "group", "aria-label": "View" }, [
           this.timelineToggle,
           this.tableToggle,
@@ -41,6 +64,42 @@ export class TimelinePanel {
     ]);
     cleanup.on(this.timelineToggle, "click", () => this.setMode("timeline"));
     cleanup.on(this.tableToggle, "click", () => this.setMode("table"));
+    cleanup.on(this.zoomIn, "click", () => this.setZoom(this.zoom + 1));
+    cleanup.on(this.zoomOut, "click", () => this.setZoom(this.zoom - 1));
+    cleanup.on(this.timelineView, "click", (event: MouseEvent) => this.choose(event.target));
+    cleanup.on(this.timelineView, "keydown", (event: KeyboardEvent) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      if (this.choose(event.target)) event.preventDefault();
+    });
+    // A new width changes how many ruler labels fit.
+    const resize = new ResizeObserver(() => {
+      if (Math.abs(this.timelineView.clientWidth - this.drawnWidth) > 8) this.render();
+    });
+    resize.observe(this.timelineView);
+    cleanup.add(() => resize.disconnect());
+  }
+
+  private setZoom(index: number): void {
+    this.zoom = Math.max(0, Math.min(ZOOMS.length - 1, index));
+    this.render();
+  }
+
+  /** A click or key on a clip: select it and seek the video to its start. */
+  private choose(target: EventTarget | null): boolean {
+    const bar = target instanceof Element ? target.closest<HTMLElement>(".nemo-segment") : null;
+    if (!bar) return false;
+    this.selected = `${bar.dataset.kind}:${bar.dataset.start}`;
+    this.markSelected();
+    this.seek(Number(bar.dataset.start) || 0);
+    return true;
+  }
+
+  private markSelected(): void {
+    for (const bar of this.timelineView.querySelectorAll<HTMLElement>(".nemo-segment")) {
+      const on = `${bar.dataset.kind}:${bar.dataset.start}` === this.selected;
+      bar.classList.toggle("nemo-selected", on);
+      bar.setAttribute("aria-pressed", String(on));
+    }
   }
 
   private setMode(mode: Mode): void {
@@ -61,12 +120,20 @@ export class TimelinePanel {
       this.timelineView.replaceChildren(h("div", { class: "nemo-empty", text: EMPTY_HINT }));
       this.tableView.replaceChildren(h("div", { class: "nemo-empty", text: EMPTY_HINT }));
     } else {
-      this.timelineView.replaceChildren(
-        rulerRow(duration),
+      const zoom = ZOOMS[this.zoom];
+      this.drawnWidth = this.timelineView.clientWidth;
+      const lanePx = this.drawnWidth * zoom - LABEL_COLUMN_PX;
+      const canvas = h("div", { class: "nemo-timeline-canvas", style: `width: ${zoom * 100}%` }, [
+        rulerRow(duration, ticksThatFit(lanePx)),
         ...tracks.map((track) => trackRow(track, duration)),
-      );
+      ]);
+      this.timelineView.replaceChildren(canvas);
+      this.timelineView.dataset.zoom = String(zoom);
+      this.markSelected();
       this.tableView.replaceChildren(trackTable(tracks));
     }
+    this.zoomOut.toggleAttribute("disabled", this.zoom === 0);
+    this.zoomIn.toggleAttribute("disabled", this.zoom === ZOOMS.length - 1);
     this.setMode(this.mode);
   }
 }
