@@ -1,7 +1,7 @@
-"""Lifecycle (issue 14, item 2) in JupyterLab and Notebook 7: running the cell again resumes the notebook's last
-session (conversation, attachments with thumbnails, timeline), also after a kernel restart; the
-old view of a restarted kernel says so in a banner, disables its controls and keeps the typed
-text."""
+"""Lifecycle (issue 14, item 2) in JupyterLab and Notebook 7: running the cell again resumes the
+notebook's last session (conversation, attachments with thumbnails, timeline), also after a
+kernel restart; the old view of a restarted kernel says so in a banner, disables its controls
+and keeps the typed text."""
 
 from __future__ import annotations
 
