@@ -200,18 +200,7 @@ class EventMapping:
             self._turn_steps.clear()
 
     def _show_group(self, group: Any) -> None:
-        with self._lock:
-            self._items[group.item_id] = {
-                "id": group.item_id,
-                "role": "status",
-                "text": group.text(),
-                "streaming": False,
-                "stopped": False,
-                "link": None,
-                "question": None,
-                "answered": False,
-            }
-        self._commit_items()
+        self._put_plain_item(group.item_id, "status", group.text())
 
     def _add_error(self, text: str) -> None:
         """An error of the widget itself (the assistant reports its own) as an error item."""
@@ -226,7 +215,10 @@ class EventMapping:
         self._add_widget_item("error", text)
 
     def _add_widget_item(self, role: str, text: str) -> None:
-        item_id = f"widget-{role}-{next(self._error_ids)}"
+        self._put_plain_item(f"widget-{role}-{next(self._error_ids)}", role, text)
+
+    def _put_plain_item(self, item_id: str, role: str, text: str) -> None:
+        """A finished chat item with no link or question (a status line, an error)."""
         with self._lock:
             self._items[item_id] = {
                 "id": item_id,

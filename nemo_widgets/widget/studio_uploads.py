@@ -66,6 +66,11 @@ class UploadGroup:
         return " ".join(parts)
 
 
+async def _none() -> None:
+    """No digest: a path that is not a file is left for the upload to refuse with its reason."""
+    return None
+
+
 def duplicate_note(names: list[str], lang: str = "en") -> str:
     listed = ", ".join(names)
     if lang == "zh":
@@ -233,8 +238,30 @@ class UploadGlue:
             for i, p in zip(ids, paths, strict=True)
         ]
         self._add_attachments(*added)
+        fresh = await self._refuse_duplicates(ids, paths)
+        if not fresh:
+            return []
         async with self._session_uploads:
-            return await self._send_paths(ids, paths)
+            return await self._send_paths([i for i, _ in fresh], [p for _, p in fresh])
+
+    async def _refuse_duplicates(self, ids: list[str], paths: list[Path]) -> list[tuple[str, Path]]:
+        """The (attachment id, path) pairs whose content is new; the others get a note, as a
+        browser upload of the same photo would (it would otherwise appear twice in the video)."""
+        digests = await asyncio.gather(
+            *(asyncio.to_thread(file_digest, p) if p.is_file() else _none() for p in paths)
+        )
+        fresh: list[tuple[str, Path]] = []
+        seen: set[str] = set()
+        for attachment_id, path, digest in zip(ids, paths, digests, strict=True):
+            if digest is not None and (digest in self._digests or digest in seen):
+                note = duplicate_note([path.name], self._assistant.language)
+                self._update_attachment(attachment_id, state="error", error=note)
+                self._add_widget_item("status", note)
+                continue
+            if digest is not None:
+                seen.add(digest)
+            fresh.append((attachment_id, path))
+        return fresh
 
     async def _send_paths(self, ids: list[str], paths: list[Path]) -> list[str]:
         try:

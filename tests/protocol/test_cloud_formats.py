@@ -29,13 +29,14 @@ SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 MAKE = 0x010F  # EXIF "Make"
 
 
-def heic(path: Path) -> Path:
+def heic(path: Path, colour: int = 1) -> Path:
     """An iPhone-like HEIC: pixels stored sideways with EXIF orientation 6, an ICC profile and
-    a camera make; a correct reader shows it 160x120, upright."""
+    a camera make; a correct reader shows it 160x120, upright. ``colour`` picks the palette
+    entry, so that two photos can differ in content."""
     import pillow_heif
 
     pillow_heif.register_heif_opener()
-    image = Image.fromarray(photo_array((160, 120), PALETTE[1], detail=True))
+    image = Image.fromarray(photo_array((160, 120), PALETTE[colour], detail=True))
     exif = Image.Exif()
     exif[MAKE] = "Apple"
     exif[0x0112] = 6

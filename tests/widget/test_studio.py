@@ -547,7 +547,7 @@ def test_an_anonymous_cloud_user_is_warned_before_export_and_told_how_to_unlock_
     draft = {"d": 3000, "t": [{"tt": 0, "sg": [{"st": 0, "d": 3000}]}]}
     with fs.FaultServer() as server, open_studio(server.url) as studio:
         studio.upload(*photos, heic(photos[0].parent / "IMG_1.HEIC"))
-        assert studio.upload(heic(photos[0].parent / "IMG_2.heif")) == ["IMG_2.jpg"]
+        assert studio.upload(heic(photos[0].parent / "IMG_2.heif", colour=2)) == ["IMG_2.jpg"]
         told = [m["text"] for m in studio.messages if "is a HEIC photo" in m["text"]]
         assert len(told) == 1 and "IMG_1.jpg" in told[0], "told once, in the widget"
         server.script_turn(fs.update_draft(draft), fs.data(fs.adk_text("Made it.")))

@@ -419,3 +419,22 @@ def test_files_attached_together_get_one_line_and_a_duplicate_is_refused(engine,
         assert lines == [
             "Added 4 photos. p4.jpg was already added (same content), so not added again."
         ]
+
+
+def test_a_photo_uploaded_again_from_python_is_refused_with_a_note(engine, tmp_path):
+    from tests.media_factory import PALETTE, make_photo
+    from tests.widget.studio_harness import open_studio
+
+    first = make_photo(tmp_path / "beach.jpg", (64, 48), PALETTE[0])
+    other = make_photo(tmp_path / "sunset.jpg", (64, 48), PALETTE[1])
+    again = tmp_path / "beach copy.jpg"
+    again.write_bytes(first.read_bytes())
+    with open_studio(engine.url) as studio:
+        assert studio.upload(first) == ["beach.jpg"]
+        assert studio.upload(again, other, other) == ["sunset.jpg"]  # one of each content
+        assert studio.upload(again) == []
+        states = [(a["name"], a["state"]) for a in studio.attachments]
+        assert states.count(("beach copy.jpg", "error")) == 2
+        assert states.count(("sunset.jpg", "error")) == 1
+        notes = [m["text"] for m in studio.messages if "already added" in m["text"]]
+        assert len(notes) == 3 and "beach copy.jpg was already added" in notes[0]
