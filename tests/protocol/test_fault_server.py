@@ -355,7 +355,7 @@ def test_every_step_reaches_the_wire_exactly(server: FaultServer, client: httpx.
     # The steps before sleep() went out at once; the rest only after the pause.
     first = arrivals[0][0]
     assert b"".join(chunk for at, chunk in arrivals if at < first + 0.25) == before_sleep
-    assert arrivals[-1][0] - first >= 0.5
+    assert arrivals[-1][0] - first >= 0.45  # the 0.5 s pause, give or take the reader's wake-up
 
 
 def test_scripts_play_in_order_then_default(server: FaultServer, client: httpx.Client) -> None:
