@@ -54,6 +54,9 @@ def start_engine(tmp_path: Path) -> Iterator[EngineFactory]:
     started: list[RunningEngine] = []
 
     def start(data_dir: Path | None = None, **config: object) -> RunningEngine:
+        # Previews (renders after each turn) only where a test asks for them: the others
+        # count render children and order jobs (tests/engine/test_previews.py covers them).
+        config.setdefault("previews", False)
         running = run_in_thread(data_dir or tmp_path / "engine", config=EngineConfig(**config))
         started.append(running)
         return running
