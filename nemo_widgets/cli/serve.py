@@ -43,6 +43,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="do not render a small preview after each turn that changes the video "
         "(on: it uses the CPU for a fraction of an export after every change)",
     )
+    parser.add_argument(
+        "--no-speculative-export",
+        action="store_true",
+        help="do not start the export of a draft left alone for 2 s (on: Export is then "
+        "often done before it is clicked, at the cost of CPU while you read and type)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -65,6 +71,7 @@ def serve(args: argparse.Namespace) -> int:
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
         keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
         previews=not getattr(args, "no_previews", False),
+        speculative_export=not getattr(args, "no_speculative_export", False),
     )
     try:
         run_engine(args.host, args.port, args.data, args.credits, config=config)

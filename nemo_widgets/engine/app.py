@@ -121,6 +121,10 @@ class EngineConfig:
     keep_photo_metadata: bool = False
     # Render a small preview after every turn that changes the draft (preview.py).
     previews: bool = True
+    # Start the full export of a draft left alone for speculative_delay seconds, at the lowest
+    # priority, so that Export finds it done; any turn or upload cancels it (CPU while idle).
+    speculative_export: bool = True
+    speculative_delay: float = 2.0
 
 
 @dataclass
@@ -143,6 +147,39 @@ class Engine:
         self._directors: anyio.CapacityLimiter | None = None
         # Checking a person's queued exports and adding one is one step (start_render).
         self.render_admission = threading.Lock()
+        self._idle_timers: dict[str, asyncio.TimerHandle] = {}  # session -> speculative start
+        self._speculative: dict[str, str] = {}  # session -> its speculative export's render id
+
+    # -- speculative exports ---------------------------------------------------------------
+
+    def export_when_idle(self, session_id: str, user_id: str) -> None:
+        """Start the session's export once nothing has happened in it for a moment."""
+        if not self.config.speculative_export:
+            return
+        self._stop_idle_timer(session_id)
+        loop = asyncio.get_running_loop()
+
+        def start() -> None:
+            self._idle_timers.pop(session_id, None)
+            if session_id in self._busy_sessions:
+                return  # a turn runs: it schedules again when it ends
+            task = asyncio.ensure_future(off_loop(_start_speculative, self, session_id, user_id))
+            self._turns.add(task)  # kept alive until done
+            task.add_done_callback(self._turns.discard)
+
+        self._idle_timers[session_id] = loop.call_later(self.config.speculative_delay, start)
+
+    async def stop_speculative(self, session_id: str) -> None:
+        """Something happens in the session: no export of a draft that may change now."""
+        self._stop_idle_timer(session_id)
+        render_id = self._speculative.pop(session_id, None)
+        if render_id is not None:
+            await off_loop(self.renders.cancel, render_id, "the person went on editing")
+
+    def _stop_idle_timer(self, session_id: str) -> None:
+        timer = self._idle_timers.pop(session_id, None)
+        if timer is not None:
+            timer.cancel()
 
     def directors(self) -> anyio.CapacityLimiter:
         """The turns whose director runs at once (the others wait, and may be dropped)."""
@@ -341,7 +378,16 @@ async def state(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    session = await engine.session(request.path_params["session_id"], await engine.user(request))
+    user_id = await engine.user(request)
+    session = await engine.session(request.path_params["session_id"], user_id)
+    await engine.stop_speculative(session.session_id)  # the upload needs the CPU
+    try:
+        return await _upload(request, engine, session)
+    finally:
+        engine.export_when_idle(session.session_id, user_id)
+
+
+async def _upload(request: Request, engine: Engine, session: SessionRecord) -> Response:
     limit = engine.config.upload_limit
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
@@ -504,6 +550,26 @@ async def _run_turn(
     whose client left before the director started is dropped; once it has started, its edit
     is kept (the client finds it in the state)."""
     invocation = adk.Invocation()
+    sid = session.session_id
+    await engine.stop_speculative(sid)
+    try:
+        return await _direct_turn(
+            request, engine, session, user_id, text, budget, client_gone, invocation
+        )
+    finally:
+        engine.export_when_idle(sid, user_id)
+
+
+async def _direct_turn(
+    request: Request,
+    engine: Engine,
+    session: SessionRecord,
+    user_id: str,
+    text: str,
+    budget: float | None,
+    client_gone: asyncio.Event,
+    invocation: adk.Invocation,
+) -> list[dict[str, Any]]:
     sid = session.session_id
     config = engine.config
     try:
@@ -704,6 +770,33 @@ def _schedule_preview(engine: Engine, session_id: str, user_id: str) -> None:
                 frames_total=done.frames_total,
             )
         else:
+            engine.renders.submit(record)
+
+
+def _start_speculative(engine: Engine, session_id: str, user_id: str) -> None:
+    """Queue the full export of the session's draft at the lowest priority, unless its video
+    exists or is being made; Export of the same draft then finds it (start_render's cache)."""
+    with engine.render_admission:
+        _, draft = engine.store.draft(session_id)
+        if not draft:
+            return
+        try:
+            hashes = _media_hashes(engine, session_id, draft)
+        except ApiError:
+            return  # Export will say what is wrong with it
+        key = cache_key(draft, hashes, RENDERER_VERSION)
+        if engine.store.render_path(key).exists() or engine.store.unfinished_with_key(key):
+            return
+        record = engine.store.add_render(
+            f"speculative_{secrets.token_hex(8)}",
+            session_id,
+            user_id,
+            draft,
+            key,
+            kind="speculative",
+        )
+        if record is not None:
+            engine._speculative[session_id] = record.render_id
             engine.renders.submit(record)
 
 

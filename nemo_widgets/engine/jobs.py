@@ -44,8 +44,9 @@ _STDERR_LINES = 40  # the end of a child's stderr, logged when its render fails
 # The line of a child's stderr that says why it died, worth putting in the job's error.
 _REASON = re.compile(r"^(Fatal Python error: .+|[A-Za-z_][\w.]*(Error|Exception)(: .*)?)$")
 _REASON_MAX = 200
-# Queue order: exports before previews; within one priority, first come first served.
-PRIORITY = {"export": 0, "preview": 1}
+# Queue order: exports, then previews, then exports the engine starts by itself while the
+# person pauses (speculative); within one priority, first come first served.
+PRIORITY = {"export": 0, "preview": 1, "speculative": 2}
 _CLOSE = -1  # sorts before any job: workers stop at once
 # How previews are encoded: the fastest x264 preset, quality that suits a small picture.
 PREVIEW_ENCODING = {"preset": "ultrafast", "crf": 30}
@@ -120,7 +121,8 @@ class RenderQueue:
         self._cancelled: set[str] = set()
         # Previews a worker gives up for an export: back to the queue, not cancelled.
         self._bumped: set[str] = set()
-        self._running: dict[str, str] = {}  # render id -> kind, of the jobs children render
+        # render id -> (kind, cache key), of the jobs children render
+        self._running: dict[str, tuple[str, str]] = {}
         self._running_lock = threading.Lock()
         self._closing = threading.Event()
         self._threads = [
@@ -140,14 +142,19 @@ class RenderQueue:
                 self._put(record, record.owner)
 
     def submit(self, record: RenderRecord) -> None:
-        """Queue a job; an export takes a worker from a preview if none is free."""
+        """Queue a job; an export takes a worker from a preview or a speculative export of
+        another video if none is free (one of the same video it waits for instead)."""
         self._put(record, None)
         if record.kind == "export":
             with self._running_lock:
                 busy = len(self._running) >= self.workers
-                previews = [rid for rid, kind in self._running.items() if kind == "preview"]
-            if busy and previews:
-                self._bumped.add(previews[0])
+                yielding = [
+                    rid
+                    for rid, (kind, key) in self._running.items()
+                    if kind != "export" and key != record.cache_key
+                ]
+            if busy and yielding:
+                self._bumped.add(yielding[0])
 
     def _put(self, record: RenderRecord, dead_owner: str | None) -> None:
         priority = PRIORITY.get(record.kind, 0)
@@ -192,6 +199,7 @@ class RenderQueue:
     def _run(self, render_id: str) -> None:
         record = self.store.render(render_id)
         assert record is not None
+        self._wait_for_twin(record)
         target = self.store.render_path(record.cache_key)
         if target.exists():  # the same video was rendered meanwhile: no work at all
             earlier = self.store.completed_render_with_key(record.cache_key)
@@ -211,7 +219,7 @@ class RenderQueue:
         if record.kind == "preview":
             job["encoding"] = PREVIEW_ENCODING
         with self._running_lock:
-            self._running[render_id] = record.kind
+            self._running[render_id] = (record.kind, record.cache_key)
         child = _RenderChild(job)
         try:
             outcome = self._follow(render_id, child)
@@ -223,6 +231,16 @@ class RenderQueue:
         self.store.update_render(render_id, **outcome)
         if outcome.get("status") == "pending" and not self._closing.is_set():
             self._put(record, None)  # a preview that made way for an export: it waits again
+
+    def _wait_for_twin(self, record: RenderRecord) -> None:
+        """While another worker renders the same video (an export started while the person
+        paused), wait for it rather than render it twice; its file then serves both."""
+        while not self._closing.is_set() and record.render_id not in self._cancelled:
+            with self._running_lock:
+                twin = any(key == record.cache_key for _, key in self._running.values())
+            if not twin:
+                return
+            time.sleep(0.1)
 
     def _follow(self, render_id: str, child: _RenderChild) -> dict[str, Any]:
         """Relay progress until the child ends, is cancelled or runs out of time."""

@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS renders (
     owner       TEXT,            -- the engine working on it: its Lease.owner
     created_at  REAL NOT NULL,
     completed_at REAL,
-    kind        TEXT NOT NULL DEFAULT 'export'  -- export | preview (schema 3)
+    kind        TEXT NOT NULL DEFAULT 'export'  -- export | preview | speculative (schema 3)
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
 """
@@ -143,7 +143,9 @@ class RenderRecord:
     owner: str | None
     created_at: float
     completed_at: float | None
-    kind: str = "export"  # or "preview": a small, fast render the engine starts by itself
+    # "preview" (small, fast) or "speculative" (the export, started while the person pauses):
+    # renders the engine starts by itself
+    kind: str = "export"
 
     @property
     def finished(self) -> bool:
@@ -554,6 +556,15 @@ class Store:
             cache_key,
         )
         return _render_record(rows[0]) if rows else None
+
+    def unfinished_with_key(self, cache_key: str) -> bool:
+        """Whether a job for this video waits or runs."""
+        rows = self._read(
+            "SELECT 1 FROM renders WHERE cache_key = ? AND status IN ('pending', 'processing') "
+            "LIMIT 1",
+            cache_key,
+        )
+        return bool(rows)
 
     def render_path(self, cache_key: str) -> Path:
         return self.renders_dir / f"{cache_key}.mp4"
