@@ -165,3 +165,35 @@ def test_serve_renders_previews_unless_told_not_to(monkeypatch, tmp_path, flags,
     monkeypatch.setattr(server, "serve", lambda *args, config: seen.setdefault("config", config))
     assert main(["serve", "--port", "0", "--data", str(tmp_path), *flags]) == 0
     assert seen["config"].previews is previews
+
+
+async def test_the_client_reads_the_preview_of_the_local_engine(start_engine, photos):
+    engine = start_engine(previews=True)
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        await nemo.upload(session.session_id, *photos)
+        assert await nemo.preview(session.session_id) is None  # no turn yet
+        async for _ in nemo.chat(session.session_id, BUILD):
+            pass
+        done = await finished_preview(nemo, session.session_id)
+        job = await nemo.preview(session.session_id)
+    assert job is not None and job.id == done["id"]
+    assert job.status == "completed" and job.output_url == done["outputUrl"]
+
+
+async def test_the_client_never_asks_another_server_for_previews(start_engine, monkeypatch):
+    engine = start_engine(previews=True)
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        asked = []
+
+        async def not_the_engine() -> bool:
+            return False
+
+        async def call(method, path, **options):
+            asked.append(path)
+            raise AssertionError("asked the server")
+
+        monkeypatch.setattr(nemo, "is_local_engine", not_the_engine)
+        monkeypatch.setattr(nemo, "_call", call)
+        assert await nemo.preview("any-session") is None
+    assert asked == []
