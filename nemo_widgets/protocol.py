@@ -22,6 +22,8 @@ RENDER_PATH = "/api/render/proxy/lambda"
 RENDER_STATUS_PATH = "/api/render/proxy/lambda/{render_id}"
 RENDER_CANCEL_PATH = "/api/render/proxy/lambda/{render_id}/cancel"
 RENDER_DOWNLOAD_PATH = "/api/render/proxy/{render_id}/download"
+# The local engine's extra (never the cloud's): the preview of a session's latest draft.
+PREVIEW_PATH = "/api/render/preview/{session_id}"
 
 # Envelope codes (docs/protocol.md#response-envelope, #errors).
 AUTH_INVALID = 1001  # the token is unknown or expired

@@ -54,6 +54,11 @@ def start_engine(tmp_path: Path) -> Iterator[EngineFactory]:
     started: list[RunningEngine] = []
 
     def start(data_dir: Path | None = None, **config: object) -> RunningEngine:
+        # Previews and speculative exports (renders the engine starts by itself) only where a
+        # test asks for them: the others count render children and order jobs
+        # (tests/engine/test_previews.py and test_speculative_export.py cover them).
+        config.setdefault("previews", False)
+        config.setdefault("speculative_export", False)
         running = run_in_thread(data_dir or tmp_path / "engine", config=EngineConfig(**config))
         started.append(running)
         return running

@@ -44,6 +44,7 @@ from ..protocol import (
     CREDITS_PATH,
     ENGINE_INFO_PATH,
     ENGINE_NAME,
+    PREVIEW_PATH,
     RENDER_CANCEL_PATH,
     RENDER_DOWNLOAD_PATH,
     RENDER_PATH,
@@ -449,6 +450,17 @@ class AsyncNemoClient:
         job = RenderJob.from_data(data, fallback_id=render_id)
         # The server's error text is shown to people: it must not carry the token.
         return job if job.error is None else replace(job, error=self._redact(job.error))
+
+    async def preview(self, session_id: str) -> RenderJob | None:
+        """The local engine's preview of the session's latest draft (docs/protocol.md,
+        "Previews"): ``None`` before a turn changed the video, and always ``None`` on any other
+        server, which is never asked (a render there may cost the person)."""
+        if not await self.is_local_engine():
+            return None
+        data = await self._call("GET", PREVIEW_PATH.format(session_id=quote(str(session_id))))
+        if not isinstance(data, dict):
+            return None
+        return RenderJob.from_data(data, fallback_id="")
 
     async def cancel_render(self, render_id: str) -> None:
         """Ask the server to cancel a pending export (documented only in an older note)."""

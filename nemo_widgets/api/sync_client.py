@@ -102,6 +102,9 @@ class NemoClient:
     def render_status(self, render_id: str) -> RenderJob:
         return self._runtime.run(self.aio.render_status(render_id))
 
+    def preview(self, session_id: str) -> RenderJob | None:
+        return self._runtime.run(self.aio.preview(session_id))
+
     def cancel_render(self, render_id: str) -> None:
         self._runtime.run(self.aio.cancel_render(render_id))
 

@@ -37,6 +37,18 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="keep photos' metadata (GPS location, camera) and any bytes after the picture "
         "(off: removed when a photo is uploaded)",
     )
+    parser.add_argument(
+        "--no-previews",
+        action="store_true",
+        help="do not render a small preview after each turn that changes the video "
+        "(on: it uses the CPU for a fraction of an export after every change)",
+    )
+    parser.add_argument(
+        "--no-speculative-export",
+        action="store_true",
+        help="do not start the export of a draft left alone for 2 s (on: Export is then "
+        "often done before it is clicked, at the cost of CPU while you read and type)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -58,6 +70,8 @@ def serve(args: argparse.Namespace) -> int:
         allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
         keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
+        previews=not getattr(args, "no_previews", False),
+        speculative_export=not getattr(args, "no_speculative_export", False),
     )
     try:
         run_engine(args.host, args.port, args.data, args.credits, config=config)

@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import re
+import secrets
 import socket
 import threading
 import time
@@ -49,6 +50,7 @@ from ..protocol import (
     ENGINE_NAME,
     MAX_UPLOAD_BYTES,
     OUT_OF_CREDITS,
+    PREVIEW_PATH,
     RENDER_CANCEL_PATH,
     RENDER_DOWNLOAD_PATH,
     RENDER_PATH,
@@ -64,6 +66,7 @@ from .errors import ApiError
 from .jobs import DEFAULT_RENDERER, RenderQueue, cache_key
 from .media import MediaInfo, MediaRejected, ingest, is_heavy
 from .media.child import ingest_in_child
+from .preview import preview_draft
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
 from .store import RenderRecord, SessionRecord, Store
@@ -116,6 +119,12 @@ class EngineConfig:
     allowed_hosts: tuple[str, ...] = ()
     # Keep photos' metadata (GPS, camera) and bytes after the picture (off: stripped on upload).
     keep_photo_metadata: bool = False
+    # Render a small preview after every turn that changes the draft (preview.py).
+    previews: bool = True
+    # Start the full export of a draft left alone for speculative_delay seconds, at the lowest
+    # priority, so that Export finds it done; any turn or upload cancels it (CPU while idle).
+    speculative_export: bool = True
+    speculative_delay: float = 2.0
 
 
 @dataclass
@@ -138,6 +147,39 @@ class Engine:
         self._directors: anyio.CapacityLimiter | None = None
         # Checking a person's queued exports and adding one is one step (start_render).
         self.render_admission = threading.Lock()
+        self._idle_timers: dict[str, asyncio.TimerHandle] = {}  # session -> speculative start
+        self._speculative: dict[str, str] = {}  # session -> its speculative export's render id
+
+    # -- speculative exports ---------------------------------------------------------------
+
+    def export_when_idle(self, session_id: str, user_id: str) -> None:
+        """Start the session's export once nothing has happened in it for a moment."""
+        if not self.config.speculative_export:
+            return
+        self._stop_idle_timer(session_id)
+        loop = asyncio.get_running_loop()
+
+        def start() -> None:
+            self._idle_timers.pop(session_id, None)
+            if session_id in self._busy_sessions:
+                return  # a turn runs: it schedules again when it ends
+            task = asyncio.ensure_future(off_loop(_start_speculative, self, session_id, user_id))
+            self._turns.add(task)  # kept alive until done
+            task.add_done_callback(self._turns.discard)
+
+        self._idle_timers[session_id] = loop.call_later(self.config.speculative_delay, start)
+
+    async def stop_speculative(self, session_id: str) -> None:
+        """Something happens in the session: no export of a draft that may change now."""
+        self._stop_idle_timer(session_id)
+        render_id = self._speculative.pop(session_id, None)
+        if render_id is not None:
+            await off_loop(self.renders.cancel, render_id, "the person went on editing")
+
+    def _stop_idle_timer(self, session_id: str) -> None:
+        timer = self._idle_timers.pop(session_id, None)
+        if timer is not None:
+            timer.cancel()
 
     def directors(self) -> anyio.CapacityLimiter:
         """The turns whose director runs at once (the others wait, and may be dropped)."""
@@ -336,7 +378,16 @@ async def state(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     engine: Engine = request.app.state.engine
-    session = await engine.session(request.path_params["session_id"], await engine.user(request))
+    user_id = await engine.user(request)
+    session = await engine.session(request.path_params["session_id"], user_id)
+    await engine.stop_speculative(session.session_id)  # the upload needs the CPU
+    try:
+        return await _upload(request, engine, session)
+    finally:
+        engine.export_when_idle(session.session_id, user_id)
+
+
+async def _upload(request: Request, engine: Engine, session: SessionRecord) -> Response:
     limit = engine.config.upload_limit
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
@@ -500,6 +551,26 @@ async def _run_turn(
     is kept (the client finds it in the state)."""
     invocation = adk.Invocation()
     sid = session.session_id
+    await engine.stop_speculative(sid)
+    try:
+        return await _direct_turn(
+            request, engine, session, user_id, text, budget, client_gone, invocation
+        )
+    finally:
+        engine.export_when_idle(sid, user_id)
+
+
+async def _direct_turn(
+    request: Request,
+    engine: Engine,
+    session: SessionRecord,
+    user_id: str,
+    text: str,
+    budget: float | None,
+    client_gone: asyncio.Event,
+    invocation: adk.Invocation,
+) -> list[dict[str, Any]]:
+    sid = session.session_id
     config = engine.config
     try:
         version, draft, previous = await off_loop(engine.store.draft_and_previous, sid)
@@ -538,6 +609,8 @@ async def _run_turn(
         if budget is not None:
             await off_loop(engine.store.spend, user_id, -TURN_COST)
         return [adk.error_event(f"The local director failed: {type(exc).__name__}: {exc}")]
+    if changed and config.previews:
+        await off_loop(_schedule_preview, engine, sid, user_id)
     call_id = f"adk-{invocation.id[2:]}"
     delta = {"draft_version": (await off_loop(engine.store.draft, sid))[0]}
     return [
@@ -591,6 +664,8 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
         "framesTotal": record.frames_total,
         "createdAt": int(record.created_at * 1000),
     }
+    if record.kind != "export":
+        data["kind"] = record.kind  # "preview": the engine's own small render
     if record.error and record.status != "completed":
         data["error"] = record.error
     if record.completed_at:
@@ -658,6 +733,82 @@ def _admit_render(
         record = engine.store.render(record.render_id)
         assert record is not None
         return record
+
+
+def _schedule_preview(engine: Engine, session_id: str, user_id: str) -> None:
+    """Queue the preview of the session's draft, cancelling the older draft's at once; a
+    preview of the same video made before is reused. A draft that cannot be rendered gets
+    no preview (Export tells the person why)."""
+    with engine.render_admission:
+        earlier = engine.store.latest_preview(session_id)
+        _, draft = engine.store.draft(session_id)
+        if not draft:
+            return
+        small = preview_draft(draft)
+        try:
+            hashes = _media_hashes(engine, session_id, small)
+        except ApiError as exc:
+            logger.info("no preview for session %s: %s", session_id, exc)
+            return
+        key = cache_key(small, hashes, f"{RENDERER_VERSION}:preview")
+        if earlier is not None and earlier.cache_key == key:
+            if earlier.status not in ("cancelled", "failed"):
+                return  # this very preview is rendering or done
+        elif earlier is not None and not earlier.finished:
+            engine.renders.cancel(earlier.render_id, "a newer draft's preview replaced it")
+        record = engine.store.add_render(
+            f"preview_{secrets.token_hex(8)}", session_id, user_id, small, key, kind="preview"
+        )
+        if record is None:
+            return
+        done = engine.store.completed_render_with_key(key)
+        if done is not None and engine.store.render_path(key).exists():
+            engine.store.update_render(
+                record.render_id,
+                status="completed",
+                frames_done=done.frames_total,
+                frames_total=done.frames_total,
+            )
+        else:
+            engine.renders.submit(record)
+
+
+def _start_speculative(engine: Engine, session_id: str, user_id: str) -> None:
+    """Queue the full export of the session's draft at the lowest priority, unless its video
+    exists or is being made; Export of the same draft then finds it (start_render's cache)."""
+    with engine.render_admission:
+        _, draft = engine.store.draft(session_id)
+        if not draft:
+            return
+        try:
+            hashes = _media_hashes(engine, session_id, draft)
+        except ApiError:
+            return  # Export will say what is wrong with it
+        key = cache_key(draft, hashes, RENDERER_VERSION)
+        if engine.store.render_path(key).exists() or engine.store.unfinished_with_key(key):
+            return
+        record = engine.store.add_render(
+            f"speculative_{secrets.token_hex(8)}",
+            session_id,
+            user_id,
+            draft,
+            key,
+            kind="speculative",
+        )
+        if record is not None:
+            engine._speculative[session_id] = record.render_id
+            engine.renders.submit(record)
+
+
+async def preview(request: Request) -> Response:
+    """The preview of the session's latest draft: its render answer, or ``null`` before the
+    first turn that changed the video (a local engine extra, docs/protocol.md)."""
+    engine: Engine = request.app.state.engine
+    session = await engine.session(request.path_params["session_id"], await engine.user(request))
+    record = await off_loop(engine.store.latest_preview, session.session_id)
+    if record is None:
+        return JSONResponse({"success": True, "data": None})
+    return _render_answer(request, record, engine)
 
 
 def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
@@ -799,6 +950,7 @@ def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
         Route(RENDER_STATUS_PATH, render_status),
         Route(RENDER_CANCEL_PATH, cancel_render, methods=["POST"]),
         Route(RENDER_DOWNLOAD_PATH, download),
+        Route(PREVIEW_PATH, preview),
         Route("/media/{mid}/{name:path}", media_file),
         Route("/outputs/{key}/{name}", output_file),
         Route("/workspace/claim", claim_page),

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
+from itertools import count
 from typing import Any
 
 from .store import RenderRecord, Store
@@ -43,6 +44,12 @@ _STDERR_LINES = 40  # the end of a child's stderr, logged when its render fails
 # The line of a child's stderr that says why it died, worth putting in the job's error.
 _REASON = re.compile(r"^(Fatal Python error: .+|[A-Za-z_][\w.]*(Error|Exception)(: .*)?)$")
 _REASON_MAX = 200
+# Queue order: exports, then previews, then exports the engine starts by itself while the
+# person pauses (speculative); within one priority, first come first served.
+PRIORITY = {"export": 0, "preview": 1, "speculative": 2}
+_CLOSE = -1  # sorts before any job: workers stop at once
+# How previews are encoded: the fastest x264 preset, quality that suits a small picture.
+PREVIEW_ENCODING = {"preset": "ultrafast", "crf": 30}
 
 
 def cache_key(draft: dict[str, Any], media_hashes: Mapping[str, str], renderer: str) -> str:
@@ -106,8 +113,17 @@ class RenderQueue:
         workers, self.threads = render_plan(workers)
         self.workers = workers
         self.owner = store.lease.owner
-        self._queue: queue.Queue[tuple[str, str | None] | None] = queue.Queue()
+        # (priority, order, render_id, dead owner); render_id None tells a worker to stop.
+        self._queue: queue.PriorityQueue[tuple[int, int, str | None, str | None]] = (
+            queue.PriorityQueue()
+        )
+        self._order = count()
         self._cancelled: set[str] = set()
+        # Previews a worker gives up for an export: back to the queue, not cancelled.
+        self._bumped: set[str] = set()
+        # render id -> (kind, cache key), of the jobs children render
+        self._running: dict[str, tuple[str, str]] = {}
+        self._running_lock = threading.Lock()
         self._closing = threading.Event()
         self._threads = [
             threading.Thread(target=self._work, name=f"nemo-render-{n}", daemon=True)
@@ -121,26 +137,42 @@ class RenderQueue:
         # engine no longer holds its lease (a reused process id cannot fake that).
         for record in self.store.unfinished_renders():
             if record.status == "pending":
-                self._queue.put((record.render_id, None))
+                self._put(record, None)
             elif not self.store.lease.alive(record.owner):
-                self._queue.put((record.render_id, record.owner))
+                self._put(record, record.owner)
 
     def submit(self, record: RenderRecord) -> None:
-        self._queue.put((record.render_id, None))
+        """Queue a job; an export takes a worker from a preview or a speculative export of
+        another video if none is free (one of the same video it waits for instead)."""
+        self._put(record, None)
+        if record.kind == "export":
+            with self._running_lock:
+                busy = len(self._running) >= self.workers
+                yielding = [
+                    rid
+                    for rid, (kind, key) in self._running.items()
+                    if kind != "export" and key != record.cache_key
+                ]
+            if busy and yielding:
+                self._bumped.add(yielding[0])
 
-    def cancel(self, render_id: str) -> bool:
+    def _put(self, record: RenderRecord, dead_owner: str | None) -> None:
+        priority = PRIORITY.get(record.kind, 0)
+        self._queue.put((priority, next(self._order), record.render_id, dead_owner))
+
+    def cancel(self, render_id: str, reason: str = "cancelled by the user") -> bool:
         """Cancel a job that has not finished; False if it already has."""
         record = self.store.render(render_id)
         if record is None or record.finished:
             return False
         self._cancelled.add(render_id)
-        self.store.update_render(render_id, status="cancelled", error="cancelled by the user")
+        self.store.update_render(render_id, status="cancelled", error=reason)
         return True
 
     def close(self, wait: float = 5.0) -> None:
         self._closing.set()
         for _ in self._threads:
-            self._queue.put(None)
+            self._queue.put((_CLOSE, next(self._order), None, None))
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(wait)
@@ -149,21 +181,25 @@ class RenderQueue:
 
     def _work(self) -> None:
         while not self._closing.is_set():
-            item = self._queue.get()
-            if item is None:
+            _, _, render_id, dead_owner = self._queue.get()
+            if render_id is None:
                 return
-            render_id, dead_owner = item
             if not self.store.claim_render(render_id, self.owner, replace=dead_owner):
+                self._cancelled.discard(render_id)
                 continue  # cancelled meanwhile, or another engine took it
             try:
                 self._run(render_id)
             except Exception as exc:  # a bug here must fail the job, not kill the worker
                 logger.exception("render %s failed", render_id)
                 self.store.update_render(render_id, status="failed", error=f"internal error: {exc}")
+            finally:
+                with self._running_lock:
+                    self._running.pop(render_id, None)
 
     def _run(self, render_id: str) -> None:
         record = self.store.render(render_id)
         assert record is not None
+        self._wait_for_twin(record)
         target = self.store.render_path(record.cache_key)
         if target.exists():  # the same video was rendered meanwhile: no work at all
             earlier = self.store.completed_render_with_key(record.cache_key)
@@ -180,6 +216,10 @@ class RenderQueue:
             "threads": self.threads,
             "sys_path": [str(entry) for entry in sys.path],
         }
+        if record.kind == "preview":
+            job["encoding"] = PREVIEW_ENCODING
+        with self._running_lock:
+            self._running[render_id] = (record.kind, record.cache_key)
         child = _RenderChild(job)
         try:
             outcome = self._follow(render_id, child)
@@ -189,6 +229,18 @@ class RenderQueue:
         for leftover in target.parent.glob(f".{target.name}.*.part"):
             leftover.unlink(missing_ok=True)
         self.store.update_render(render_id, **outcome)
+        if outcome.get("status") == "pending" and not self._closing.is_set():
+            self._put(record, None)  # a preview that made way for an export: it waits again
+
+    def _wait_for_twin(self, record: RenderRecord) -> None:
+        """While another worker renders the same video (an export started while the person
+        paused), wait for it rather than render it twice; its file then serves both."""
+        while not self._closing.is_set() and record.render_id not in self._cancelled:
+            with self._running_lock:
+                twin = any(key == record.cache_key for _, key in self._running.values())
+            if not twin:
+                return
+            time.sleep(0.1)
 
     def _follow(self, render_id: str, child: _RenderChild) -> dict[str, Any]:
         """Relay progress until the child ends, is cancelled or runs out of time."""
@@ -201,7 +253,12 @@ class RenderQueue:
             if render_id in self._cancelled:
                 child.kill()
                 self._cancelled.discard(render_id)
+                self._bumped.discard(render_id)
                 return {"status": "cancelled", "error": "cancelled"}
+            if render_id in self._bumped:
+                child.kill()  # an export needs this worker: the preview starts again later
+                self._bumped.discard(render_id)
+                return {"status": "pending", "owner": None, "frames_done": 0}
             if time.monotonic() > deadline:
                 child.kill()
                 return {

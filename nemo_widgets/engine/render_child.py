@@ -3,7 +3,9 @@
 Run as ``python -m nemo_widgets.engine.render_child``. It reads one job, a JSON line on stdin::
 
     {"renderer": "module:function", "draft": {...}, "media": {"mid": "/path"},
-     "out": "/path/to.mp4", "sys_path": [...]}
+     "out": "/path/to.mp4", "sys_path": [...], "encoding": {"preset": "ultrafast", "crf": 30}}
+
+(``encoding`` is optional: previews carry it.)
 
 and reports on stdout, one JSON line per event::
 
@@ -78,6 +80,9 @@ def _render(job: dict[str, Any], progress: Callable[[int, int], None]) -> dict[s
         # Custom renderers may not take a thread count; ours does.
         if "threads" in job and "threads" in inspect.signature(render).parameters:
             options["threads"] = job["threads"]
+        # A preview's encoder settings (preset, crf), for renderers that take them.
+        parameters = inspect.signature(render).parameters
+        options.update({k: v for k, v in job.get("encoding", {}).items() if k in parameters})
         result = render(job["draft"], media, Path(job["out"]), **options)
     except RenderError as exc:
         return {"event": "error", "message": str(exc)}

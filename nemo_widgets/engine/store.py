@@ -90,11 +90,12 @@ CREATE TABLE IF NOT EXISTS renders (
     output_key  TEXT NOT NULL,   -- unguessable part of the public output URL
     owner       TEXT,            -- the engine working on it: its Lease.owner
     created_at  REAL NOT NULL,
-    completed_at REAL
+    completed_at REAL,
+    kind        TEXT NOT NULL DEFAULT 'export'  -- export | preview | speculative (schema 3)
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Schema 1 had one namespace of render ids for all users; its ids become their public ids.
 _RENDER_IDS_PER_USER = (
     "UPDATE renders SET public_id = render_id WHERE public_id IS NULL",
@@ -142,6 +143,9 @@ class RenderRecord:
     owner: str | None
     created_at: float
     completed_at: float | None
+    # "preview" (small, fast) or "speculative" (the export, started while the person pauses):
+    # renders the engine starts by itself
+    kind: str = "export"
 
     @property
     def finished(self) -> bool:
@@ -183,6 +187,8 @@ class Store:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(renders)")}
             if "public_id" not in columns:
                 db.execute("ALTER TABLE renders ADD COLUMN public_id TEXT")
+            if "kind" not in columns:
+                db.execute("ALTER TABLE renders ADD COLUMN kind TEXT NOT NULL DEFAULT 'export'")
             for statement in _RENDER_IDS_PER_USER:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -449,7 +455,13 @@ class Store:
     # -- renders ---------------------------------------------------------------------------
 
     def add_render(
-        self, public_id: str, session_id: str, user_id: str, draft: dict[str, Any], cache_key: str
+        self,
+        public_id: str,
+        session_id: str,
+        user_id: str,
+        draft: dict[str, Any],
+        cache_key: str,
+        kind: str = "export",
     ) -> RenderRecord | None:
         """A new pending job; None if this user already has a render ``public_id``."""
         now = time.time()
@@ -458,8 +470,8 @@ class Store:
             with self._transaction() as db:
                 db.execute(
                     "INSERT INTO renders (render_id, public_id, session_id, user_id, status,"
-                    " draft, cache_key, output_key, created_at)"
-                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    " draft, cache_key, output_key, created_at, kind)"
+                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                     (
                         render_id,
                         public_id,
@@ -469,6 +481,7 @@ class Store:
                         cache_key,
                         secrets.token_urlsafe(16),
                         now,
+                        kind,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -480,9 +493,9 @@ class Store:
         return _render_record(rows[0]) if rows else None
 
     def active_renders(self, user_id: str) -> int:
-        """How many of the user's renders wait or run."""
+        """How many of the user's exports wait or run (previews are the engine's own)."""
         rows = self._read(
-            "SELECT COUNT(*) AS n FROM renders WHERE user_id = ? "
+            "SELECT COUNT(*) AS n FROM renders WHERE user_id = ? AND kind = 'export' "
             "AND status IN ('pending', 'processing')",
             user_id,
         )
@@ -492,6 +505,15 @@ class Store:
         """The user's render with the id the client gave it."""
         rows = self._read(
             "SELECT * FROM renders WHERE user_id = ? AND public_id = ?", user_id, public_id
+        )
+        return _render_record(rows[0]) if rows else None
+
+    def latest_preview(self, session_id: str) -> RenderRecord | None:
+        """The preview of the session's newest draft that changed the video, if any."""
+        rows = self._read(
+            "SELECT * FROM renders WHERE session_id = ? AND kind = 'preview' "
+            "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            session_id,
         )
         return _render_record(rows[0]) if rows else None
 
@@ -534,6 +556,15 @@ class Store:
             cache_key,
         )
         return _render_record(rows[0]) if rows else None
+
+    def unfinished_with_key(self, cache_key: str) -> bool:
+        """Whether a job for this video waits or runs."""
+        rows = self._read(
+            "SELECT 1 FROM renders WHERE cache_key = ? AND status IN ('pending', 'processing') "
+            "LIMIT 1",
+            cache_key,
+        )
+        return bool(rows)
 
     def render_path(self, cache_key: str) -> Path:
         return self.renders_dir / f"{cache_key}.mp4"
