@@ -38,10 +38,10 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "(off: removed when a photo is uploaded)",
     )
     parser.add_argument(
-        "--no-previews",
+        "--previews",
         action="store_true",
-        help="do not render a small preview after each turn that changes the video "
-        "(on: it uses the CPU for a fraction of an export after every change)",
+        help="render a small preview after each turn that changes the video, for HTTP clients "
+        "that show it (off by default: it uses the CPU for a fraction of an export per change)",
     )
     parser.add_argument(
         "--no-speculative-export",
@@ -70,7 +70,7 @@ def serve(args: argparse.Namespace) -> int:
         allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
         keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
-        previews=not getattr(args, "no_previews", False),
+        previews=bool(getattr(args, "previews", False)),
         speculative_export=not getattr(args, "no_speculative_export", False),
     )
     try:

@@ -120,7 +120,7 @@ class EngineConfig:
     # Keep photos' metadata (GPS, camera) and bytes after the picture (off: stripped on upload).
     keep_photo_metadata: bool = False
     # Render a small preview after every turn that changes the draft (preview.py).
-    previews: bool = True
+    previews: bool = False  # off until the studio shows them: a preview nobody sees is wasted CPU
     # Start the full export of a draft left alone for speculative_delay seconds, at the lowest
     # priority, so that Export finds it done; any turn or upload cancels it (CPU while idle).
     speculative_export: bool = True

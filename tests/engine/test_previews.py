@@ -156,8 +156,8 @@ async def test_exports_do_not_count_previews_against_the_queue_limit(start_engin
         assert job.status in ("pending", "processing")
 
 
-@pytest.mark.parametrize(("flags", "previews"), [([], True), (["--no-previews"], False)])
-def test_serve_renders_previews_unless_told_not_to(monkeypatch, tmp_path, flags, previews):
+@pytest.mark.parametrize(("flags", "previews"), [([], False), (["--previews"], True)])
+def test_serve_renders_previews_only_when_asked(monkeypatch, tmp_path, flags, previews):
     from nemo_widgets.cli import main
     from nemo_widgets.engine import server
 
