@@ -719,17 +719,7 @@ def _admit_render(
         record = engine.store.add_render(render_id, session_id, user_id, draft, key)
         if record is None:
             raise ApiError(409, 409, f"you already have a render {render_id!r}: use a new id")
-        earlier = engine.store.completed_render_with_key(key)
-        if earlier is not None and engine.store.render_path(key).exists():
-            # Same draft, same media: the video exists already.
-            engine.store.update_render(
-                record.render_id,
-                status="completed",
-                frames_done=earlier.frames_total,
-                frames_total=earlier.frames_total,
-            )
-        else:
-            engine.renders.submit(record)
+        _reuse_or_submit(engine, record)
         record = engine.store.render(record.render_id)
         assert record is not None
         return record
@@ -761,16 +751,22 @@ def _schedule_preview(engine: Engine, session_id: str, user_id: str) -> None:
         )
         if record is None:
             return
-        done = engine.store.completed_render_with_key(key)
-        if done is not None and engine.store.render_path(key).exists():
-            engine.store.update_render(
-                record.render_id,
-                status="completed",
-                frames_done=done.frames_total,
-                frames_total=done.frames_total,
-            )
-        else:
-            engine.renders.submit(record)
+        _reuse_or_submit(engine, record)
+
+
+def _reuse_or_submit(engine: Engine, record: RenderRecord) -> None:
+    """Complete ``record`` at once when the same video (same draft, same media) was made
+    before and is still on disk; otherwise queue it."""
+    earlier = engine.store.completed_render_with_key(record.cache_key)
+    if earlier is not None and engine.store.render_path(record.cache_key).exists():
+        engine.store.update_render(
+            record.render_id,
+            status="completed",
+            frames_done=earlier.frames_total,
+            frames_total=earlier.frames_total,
+        )
+    else:
+        engine.renders.submit(record)
 
 
 def _start_speculative(engine: Engine, session_id: str, user_id: str) -> None:
