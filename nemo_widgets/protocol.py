@@ -24,6 +24,8 @@ RENDER_CANCEL_PATH = "/api/render/proxy/lambda/{render_id}/cancel"
 RENDER_DOWNLOAD_PATH = "/api/render/proxy/{render_id}/download"
 # The local engine's extra (never the cloud's): the preview of a session's latest draft.
 PREVIEW_PATH = "/api/render/preview/{session_id}"
+# The local engine's extra too: a session's previews and speculative export, on or off.
+RENDER_SETTINGS_PATH = "/api/render/settings/{session_id}"
 
 # Envelope codes (docs/protocol.md#response-envelope, #errors).
 AUTH_INVALID = 1001  # the token is unknown or expired

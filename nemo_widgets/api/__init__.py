@@ -16,7 +16,7 @@ from .errors import (
     StreamTimeout,
     UnsupportedFile,
 )
-from .models import Credits, RenderJob, Session, State, Upload, UploadedFile
+from .models import Credits, RenderJob, RenderSettings, Session, State, Upload, UploadedFile
 from .sync_client import NemoClient
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "RateLimited",
     "RenderFailed",
     "RenderJob",
+    "RenderSettings",
     "RenderTimeout",
     "ServerError",
     "Session",

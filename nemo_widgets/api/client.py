@@ -48,6 +48,7 @@ from ..protocol import (
     RENDER_CANCEL_PATH,
     RENDER_DOWNLOAD_PATH,
     RENDER_PATH,
+    RENDER_SETTINGS_PATH,
     RENDER_STATUS_PATH,
     SESSION_PATH,
     STATE_PATH,
@@ -79,7 +80,7 @@ from .events import (
     StreamLost,
     Unknown,
 )
-from .models import Credits, RenderJob, Session, State, Upload
+from .models import Credits, RenderJob, RenderSettings, Session, State, Upload
 
 logger = logging.getLogger("nemo_widgets.api")
 
@@ -461,6 +462,32 @@ class AsyncNemoClient:
         if not isinstance(data, dict):
             return None
         return RenderJob.from_data(data, fallback_id="")
+
+    async def render_settings(
+        self,
+        session_id: str,
+        *,
+        previews: bool | None = None,
+        speculative_export: bool | None = None,
+    ) -> RenderSettings | None:
+        """The local engine's render settings of a session (docs/protocol.md, "Previews"):
+        whether it renders a preview after every turn that changes the video (off until asked)
+        and exports a draft left alone (on). With neither argument they are read; otherwise the
+        given ones are changed (``None`` leaves one as it is). The answer holds the effective
+        settings; always ``None`` on any other server, which is never asked."""
+        if not await self.is_local_engine():
+            return None
+        path = RENDER_SETTINGS_PATH.format(session_id=quote(str(session_id)))
+        changes = {
+            name: value
+            for name, value in (("previews", previews), ("speculativeExport", speculative_export))
+            if value is not None
+        }
+        if changes:
+            data = await self._call("POST", path, json=changes)
+        else:
+            data = await self._call("GET", path)
+        return RenderSettings.from_data(data)
 
     async def cancel_render(self, render_id: str) -> None:
         """Ask the server to cancel a pending export (documented only in an older note)."""

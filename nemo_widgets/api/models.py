@@ -168,6 +168,8 @@ class RenderJob:
     error: str | None = None
     size: int | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    # A local engine preview's: the draft version it shows (compare the state's draft_version).
+    draft_version: int | None = None
 
     @classmethod
     def from_data(cls, data: Any, *, fallback_id: str) -> RenderJob:
@@ -177,6 +179,7 @@ class RenderJob:
         output = _dict(data.get("output"))
         error = data.get("error")
         size = _number(output.get("size") or data.get("size"))
+        version = data.get("draftVersion")
         return cls(
             id=str(data.get("id") or data.get("taskId") or data.get("render_id") or fallback_id),
             status=str(data.get("status") or "pending").lower(),
@@ -185,6 +188,7 @@ class RenderJob:
             error=None if error in (None, "") else str(error),
             size=None if size is None else int(size),
             raw=data,
+            draft_version=version if type(version) is int else None,
         )
 
     @property
@@ -194,3 +198,19 @@ class RenderJob:
     @property
     def failed(self) -> bool:
         return self.status in (RENDER_FAILED, "error", "cancelled", "canceled")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """A session's renders on the local engine (docs/protocol.md, "Previews"): whether it gets a
+    preview after every turn that changes the video, and a speculative export when it pauses.
+    The effective values: an engine started without them says False whatever was asked."""
+
+    previews: bool
+    speculative_export: bool
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_data(cls, data: Any) -> RenderSettings:
+        data = _dict(data)
+        return cls(data.get("previews") is True, data.get("speculativeExport") is True, data)

@@ -15,7 +15,7 @@ from ..config import Settings
 from ..runtime import Runtime, get_runtime
 from .client import AsyncNemoClient, ProgressCallback
 from .events import ChatEvent
-from .models import Credits, RenderJob, Session, State, Upload
+from .models import Credits, RenderJob, RenderSettings, Session, State, Upload
 from .uploads import FileInput
 
 
@@ -104,6 +104,19 @@ class NemoClient:
 
     def preview(self, session_id: str) -> RenderJob | None:
         return self._runtime.run(self.aio.preview(session_id))
+
+    def render_settings(
+        self,
+        session_id: str,
+        *,
+        previews: bool | None = None,
+        speculative_export: bool | None = None,
+    ) -> RenderSettings | None:
+        return self._runtime.run(
+            self.aio.render_settings(
+                session_id, previews=previews, speculative_export=speculative_export
+            )
+        )
 
     def cancel_render(self, render_id: str) -> None:
         self._runtime.run(self.aio.cancel_render(render_id))

@@ -38,16 +38,18 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "(off: removed when a photo is uploaded)",
     )
     parser.add_argument(
-        "--previews",
+        "--no-previews",
         action="store_true",
-        help="render a small preview after each turn that changes the video, for HTTP clients "
-        "that show it (off by default: it uses the CPU for a fraction of an export per change)",
+        help="render no previews, whatever a session asks (on: a session that asks, as "
+        "NemoStudio does, gets a small preview after each turn that changes the video, for a "
+        "fraction of an export's CPU per change)",
     )
     parser.add_argument(
         "--no-speculative-export",
         action="store_true",
-        help="do not start the export of a draft left alone for 2 s (on: Export is then "
-        "often done before it is clicked, at the cost of CPU while you read and type)",
+        help="do not start the export of a draft left alone for 2 s, in any session (on: "
+        "Export is then often done before it is clicked, at the cost of CPU while you read and "
+        "type; a session can turn it off for itself)",
     )
 
 
@@ -70,7 +72,7 @@ def serve(args: argparse.Namespace) -> int:
         allowed_hosts=tuple(getattr(args, "allow_host", None) or ()),
         allow_private_urls=bool(getattr(args, "allow_private_urls", False)),
         keep_photo_metadata=bool(getattr(args, "keep_photo_metadata", False)),
-        previews=bool(getattr(args, "previews", False)),
+        previews=not getattr(args, "no_previews", False),
         speculative_export=not getattr(args, "no_speculative_export", False),
     )
     try:

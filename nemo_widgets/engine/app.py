@@ -54,6 +54,7 @@ from ..protocol import (
     RENDER_CANCEL_PATH,
     RENDER_DOWNLOAD_PATH,
     RENDER_PATH,
+    RENDER_SETTINGS_PATH,
     RENDER_STATUS_PATH,
     RUN_SSE_PATH,
     SESSION_NOT_FOUND,
@@ -69,7 +70,7 @@ from .media.child import ingest_in_child
 from .preview import preview_draft
 from .receive import MultipartReceiver, Received, fetch_url, refused
 from .render import RENDERER_VERSION
-from .store import RenderRecord, SessionRecord, Store
+from .store import RenderRecord, RenderSettingsRecord, SessionRecord, Store
 
 T = TypeVar("T")
 
@@ -119,10 +120,13 @@ class EngineConfig:
     allowed_hosts: tuple[str, ...] = ()
     # Keep photos' metadata (GPS, camera) and bytes after the picture (off: stripped on upload).
     keep_photo_metadata: bool = False
-    # Render a small preview after every turn that changes the draft (preview.py).
-    previews: bool = False  # off until the studio shows them: a preview nobody sees is wasted CPU
+    # Sessions may ask for a small preview after every turn that changes the draft (preview.py,
+    # render_settings below); off: no session gets one. A session gets none until it asks: a
+    # preview nobody watches is wasted CPU.
+    previews: bool = True
     # Start the full export of a draft left alone for speculative_delay seconds, at the lowest
     # priority, so that Export finds it done; any turn or upload cancels it (CPU while idle).
+    # On for every session that did not turn it off; off: for none.
     speculative_export: bool = True
     speculative_delay: float = 2.0
 
@@ -169,12 +173,14 @@ class Engine:
 
         self._idle_timers[session_id] = loop.call_later(self.config.speculative_delay, start)
 
-    async def stop_speculative(self, session_id: str) -> None:
+    async def stop_speculative(
+        self, session_id: str, reason: str = "the person went on editing"
+    ) -> None:
         """Something happens in the session: no export of a draft that may change now."""
         self._stop_idle_timer(session_id)
         render_id = self._speculative.pop(session_id, None)
         if render_id is not None:
-            await off_loop(self.renders.cancel, render_id, "the person went on editing")
+            await off_loop(self.renders.cancel, render_id, reason)
 
     def _stop_idle_timer(self, session_id: str) -> None:
         timer = self._idle_timers.pop(session_id, None)
@@ -666,6 +672,8 @@ def render_json(request: Request, record: RenderRecord, engine: Engine) -> dict[
     }
     if record.kind != "export":
         data["kind"] = record.kind  # "preview": the engine's own small render
+    if record.draft_version is not None:
+        data["draftVersion"] = record.draft_version  # the draft version a preview shows
     if record.error and record.status != "completed":
         data["error"] = record.error
     if record.completed_at:
@@ -726,12 +734,14 @@ def _admit_render(
 
 
 def _schedule_preview(engine: Engine, session_id: str, user_id: str) -> None:
-    """Queue the preview of the session's draft, cancelling the older draft's at once; a
-    preview of the same video made before is reused. A draft that cannot be rendered gets
-    no preview (Export tells the person why)."""
+    """Queue the preview of the session's draft if the session asked for previews, cancelling
+    the older draft's at once; a preview of the same video made before is reused. A draft that
+    cannot be rendered gets no preview (Export tells the person why)."""
     with engine.render_admission:
+        if not _effective(engine, engine.store.render_settings(session_id)).previews:
+            return
         earlier = engine.store.latest_preview(session_id)
-        _, draft = engine.store.draft(session_id)
+        version, draft = engine.store.draft(session_id)
         if not draft:
             return
         small = preview_draft(draft)
@@ -743,11 +753,18 @@ def _schedule_preview(engine: Engine, session_id: str, user_id: str) -> None:
         key = cache_key(small, hashes, f"{RENDERER_VERSION}:preview")
         if earlier is not None and earlier.cache_key == key:
             if earlier.status not in ("cancelled", "failed"):
+                engine.store.preview_shows(earlier.render_id, version)
                 return  # this very preview is rendering or done
         elif earlier is not None and not earlier.finished:
             engine.renders.cancel(earlier.render_id, "a newer draft's preview replaced it")
         record = engine.store.add_render(
-            f"preview_{secrets.token_hex(8)}", session_id, user_id, small, key, kind="preview"
+            f"preview_{secrets.token_hex(8)}",
+            session_id,
+            user_id,
+            small,
+            key,
+            kind="preview",
+            draft_version=version,
         )
         if record is None:
             return
@@ -773,6 +790,8 @@ def _start_speculative(engine: Engine, session_id: str, user_id: str) -> None:
     """Queue the full export of the session's draft at the lowest priority, unless its video
     exists or is being made; Export of the same draft then finds it (start_render's cache)."""
     with engine.render_admission:
+        if not _effective(engine, engine.store.render_settings(session_id)).speculative_export:
+            return
         _, draft = engine.store.draft(session_id)
         if not draft:
             return
@@ -805,6 +824,80 @@ async def preview(request: Request) -> Response:
     if record is None:
         return JSONResponse({"success": True, "data": None})
     return _render_answer(request, record, engine)
+
+
+# -- render settings: each session's previews and speculative export ----------------------------
+
+_SETTINGS = {"previews": "previews", "speculativeExport": "speculative"}  # JSON -> store names
+_SEND_SETTINGS = 'send {"previews": true|false, "speculativeExport": true|false} (either or both)'
+
+
+def _effective(engine: Engine, asked: RenderSettingsRecord) -> RenderSettingsRecord:
+    """What the session gets: what it asked for, unless the engine's configuration says no."""
+    return RenderSettingsRecord(
+        previews=engine.config.previews and asked.previews,
+        speculative_export=engine.config.speculative_export and asked.speculative_export,
+    )
+
+
+def _settings_changes(body: dict[str, Any]) -> dict[str, bool]:
+    """The settings a POST changes, by their store names; a 400 that says what to send."""
+    unknown = sorted(set(body) - set(_SETTINGS))
+    if unknown:
+        raise ApiError(400, 400, f"unknown render setting {unknown[0]!r}: {_SEND_SETTINGS}")
+    for name, value in body.items():
+        if not isinstance(value, bool):
+            sent = json.dumps(value)
+            sent = sent if len(sent) <= 40 else f"{sent[:37]}..."
+            message = f"{name!r} must be true or false, not {sent}: {_SEND_SETTINGS}"
+            raise ApiError(400, 400, message)
+    return {_SETTINGS[name]: value for name, value in body.items()}
+
+
+def _change_render_settings(
+    engine: Engine, session_id: str, changes: dict[str, bool]
+) -> RenderSettingsRecord:
+    """Store the session's new settings; previews turned off cancel its pending preview. One
+    step with the admission of previews and speculative exports, which read the settings: none
+    can be queued on the old settings once this returns."""
+    with engine.render_admission:
+        asked = engine.store.set_render_settings(session_id, **changes)
+        if changes.get("previews") is False:
+            latest = engine.store.latest_preview(session_id)
+            if latest is not None and not latest.finished:
+                engine.renders.cancel(latest.render_id, "previews were turned off")
+    return asked
+
+
+async def render_settings(request: Request) -> Response:
+    """GET: the session's previews and speculative export, on or off; POST: change either
+    (a local engine extra, docs/protocol.md). Both answer the effective settings."""
+    engine: Engine = request.app.state.engine
+    user_id = await engine.user(request)
+    session = await engine.session(request.path_params["session_id"], user_id)
+    sid = session.session_id
+    if request.method == "POST":
+        changes = _settings_changes(await json_body(request))
+        asked = await off_loop(_change_render_settings, engine, sid, changes)
+        if changes.get("speculative") is False:
+            await engine.stop_speculative(sid, "speculative export was turned off")
+        elif changes.get("speculative") is True:
+            engine.export_when_idle(sid, user_id)
+        if changes.get("previews") is True:
+            # A studio opened on an old session shows its video without waiting for a turn.
+            await off_loop(_schedule_preview, engine, sid, user_id)
+    else:
+        asked = await off_loop(engine.store.render_settings, sid)
+    settings = _effective(engine, asked)
+    return JSONResponse(
+        {
+            "success": True,
+            "data": {
+                "previews": settings.previews,
+                "speculativeExport": settings.speculative_export,
+            },
+        }
+    )
 
 
 def _media_hashes(engine: Engine, session_id: str, draft: dict[str, Any]) -> dict[str, str]:
@@ -947,6 +1040,7 @@ def create_app(engine: Engine, bound_host: str | None = None) -> Starlette:
         Route(RENDER_CANCEL_PATH, cancel_render, methods=["POST"]),
         Route(RENDER_DOWNLOAD_PATH, download),
         Route(PREVIEW_PATH, preview),
+        Route(RENDER_SETTINGS_PATH, render_settings, methods=["GET", "POST"]),
         Route("/media/{mid}/{name:path}", media_file),
         Route("/outputs/{key}/{name}", output_file),
         Route("/workspace/claim", claim_page),

@@ -2,7 +2,8 @@
 
 Layout of the data folder::
 
-    engine.sqlite3          tokens, sessions, media, drafts (every version), render jobs
+    engine.sqlite3          tokens, sessions, media, drafts (every version), render jobs,
+                            each session's render settings
     media/<mid>/<name>      one folder per upload, private to it
     renders/<key>.mp4       finished videos, named by the content hash of what they show
     engines/<owner>.lock    held by each engine running on the folder (see lease.py)
@@ -91,11 +92,17 @@ CREATE TABLE IF NOT EXISTS renders (
     owner       TEXT,            -- the engine working on it: its Lease.owner
     created_at  REAL NOT NULL,
     completed_at REAL,
-    kind        TEXT NOT NULL DEFAULT 'export'  -- export | preview | speculative (schema 3)
+    kind        TEXT NOT NULL DEFAULT 'export',  -- export | preview | speculative (schema 3)
+    draft_version INTEGER        -- a preview's: the draft version it shows (schema 4)
 );
 CREATE INDEX IF NOT EXISTS renders_by_status ON renders (status, created_at);
+CREATE TABLE IF NOT EXISTS render_settings (
+    session_id  TEXT PRIMARY KEY,
+    previews    INTEGER,         -- NULL: the default (off: a session asks for previews)
+    speculative INTEGER          -- NULL: the default (on)
+);
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Schema 1 had one namespace of render ids for all users; its ids become their public ids.
 _RENDER_IDS_PER_USER = (
     "UPDATE renders SET public_id = render_id WHERE public_id IS NULL",
@@ -146,10 +153,19 @@ class RenderRecord:
     # "preview" (small, fast) or "speculative" (the export, started while the person pauses):
     # renders the engine starts by itself
     kind: str = "export"
+    draft_version: int | None = None  # a preview's: the version of the draft it shows
 
     @property
     def finished(self) -> bool:
         return self.status in ("completed", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class RenderSettingsRecord:
+    """What a session asked for; the engine's own configuration may still say no."""
+
+    previews: bool = False  # a session asks for previews: one nobody watches is wasted CPU
+    speculative_export: bool = True
 
 
 class Store:
@@ -189,6 +205,8 @@ class Store:
                 db.execute("ALTER TABLE renders ADD COLUMN public_id TEXT")
             if "kind" not in columns:
                 db.execute("ALTER TABLE renders ADD COLUMN kind TEXT NOT NULL DEFAULT 'export'")
+            if "draft_version" not in columns:
+                db.execute("ALTER TABLE renders ADD COLUMN draft_version INTEGER")
             for statement in _RENDER_IDS_PER_USER:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -452,6 +470,33 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    # -- render settings -------------------------------------------------------------------
+
+    def render_settings(self, session_id: str) -> RenderSettingsRecord:
+        """What the session asked for, with the defaults for what it never set."""
+        rows = self._read(
+            "SELECT previews, speculative FROM render_settings WHERE session_id = ?", session_id
+        )
+        return _settings_record(rows[0] if rows else None)
+
+    def set_render_settings(
+        self, session_id: str, *, previews: bool | None = None, speculative: bool | None = None
+    ) -> RenderSettingsRecord:
+        """Merge the given settings (None: unchanged) into the session's; all of them after."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO render_settings (session_id, previews, speculative) VALUES (?, ?, ?) "
+                "ON CONFLICT (session_id) DO UPDATE SET "
+                "previews = COALESCE(excluded.previews, previews), "
+                "speculative = COALESCE(excluded.speculative, speculative)",
+                (session_id, previews, speculative),
+            )
+            row = db.execute(
+                "SELECT previews, speculative FROM render_settings WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+        return _settings_record(row)
+
     # -- renders ---------------------------------------------------------------------------
 
     def add_render(
@@ -462,6 +507,7 @@ class Store:
         draft: dict[str, Any],
         cache_key: str,
         kind: str = "export",
+        draft_version: int | None = None,
     ) -> RenderRecord | None:
         """A new pending job; None if this user already has a render ``public_id``."""
         now = time.time()
@@ -470,8 +516,8 @@ class Store:
             with self._transaction() as db:
                 db.execute(
                     "INSERT INTO renders (render_id, public_id, session_id, user_id, status,"
-                    " draft, cache_key, output_key, created_at, kind)"
-                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+                    " draft, cache_key, output_key, created_at, kind, draft_version)"
+                    " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
                     (
                         render_id,
                         public_id,
@@ -482,6 +528,7 @@ class Store:
                         secrets.token_urlsafe(16),
                         now,
                         kind,
+                        draft_version,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -516,6 +563,14 @@ class Store:
             session_id,
         )
         return _render_record(rows[0]) if rows else None
+
+    def preview_shows(self, render_id: str, draft_version: int) -> None:
+        """A newer draft looks the same small (a change of resolution): the preview shows it."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE renders SET draft_version = ? WHERE render_id = ? AND kind = 'preview'",
+                (draft_version, render_id),
+            )
 
     def render_by_output_key(self, output_key: str) -> RenderRecord | None:
         rows = self._read("SELECT * FROM renders WHERE output_key = ?", output_key)
@@ -603,3 +658,13 @@ def _render_record(row: sqlite3.Row) -> RenderRecord:
     values = dict(row)
     values["draft"] = json.loads(values["draft"])
     return RenderRecord(**values)
+
+
+def _settings_record(row: sqlite3.Row | None) -> RenderSettingsRecord:
+    default = RenderSettingsRecord()
+    if row is None:
+        return default
+    return RenderSettingsRecord(
+        default.previews if row["previews"] is None else bool(row["previews"]),
+        default.speculative_export if row["speculative"] is None else bool(row["speculative"]),
+    )

@@ -1,4 +1,5 @@
-"""Previews: after every turn that changes the draft, the engine renders it small and fast.
+"""Previews: after every turn that changes the draft, the engine renders it small and fast,
+for the sessions that asked (tests/engine/test_render_settings.py has the asking).
 
 Driven over HTTP as any client would: the preview endpoint is plain JSON. Orders and states
 are asserted, never times (the machine is small and shared).
@@ -13,7 +14,7 @@ import pytest
 
 from nemo_widgets import AsyncNemoClient
 from nemo_widgets.engine.preview import PREVIEW_FPS, PREVIEW_LONG_SIDE, preview_draft
-from tests.engine.test_render_child import BUILD, built_session, render_children, wait_for
+from tests.engine.test_render_child import BUILD, render_children, wait_for
 from tests.helpers import FAST
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +31,21 @@ async def get_preview(nemo: AsyncNemoClient, session_id: str) -> dict | None:
     body = answer.json()
     assert body["success"] is True
     return body["data"]
+
+
+async def ask_for_previews(nemo: AsyncNemoClient, session_id: str) -> None:
+    settings = await nemo.render_settings(session_id, previews=True)
+    assert settings is not None and settings.previews
+
+
+async def previewed_session(nemo: AsyncNemoClient, photos):
+    """A session that asked for previews, built by one turn: (session, its draft)."""
+    session = await nemo.create_session()
+    await ask_for_previews(nemo, session.session_id)
+    await nemo.upload(session.session_id, *photos)
+    async for _ in nemo.chat(session.session_id, BUILD):
+        pass
+    return session, (await nemo.state(session.session_id)).draft
 
 
 async def finished_preview(nemo: AsyncNemoClient, session_id: str) -> dict:
@@ -63,14 +79,17 @@ async def test_a_turn_that_changes_the_draft_yields_a_playable_preview(
     engine = start_engine(previews=True)
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
+        await ask_for_previews(nemo, session.session_id)
         await nemo.upload(session.session_id, *photos)
         assert await get_preview(nemo, session.session_id) is None  # no turn yet
         async for _ in nemo.chat(session.session_id, BUILD):
             pass
-        draft = (await nemo.state(session.session_id)).draft
+        state = await nemo.state(session.session_id)
+        draft = state.draft
         data = await finished_preview(nemo, session.session_id)
         assert data["status"] == "completed", data
         assert data["kind"] == "preview"
+        assert data["draftVersion"] == state.raw["draft_version"]
         async with httpx.AsyncClient() as http:
             video = await http.get(data["outputUrl"])
         assert video.status_code == 200
@@ -88,7 +107,7 @@ async def test_a_turn_that_changes_the_draft_yields_a_playable_preview(
 async def test_a_newer_draft_cancels_the_older_preview(start_engine, photos):
     engine = start_engine(previews=True, renderer="tests.engine.fake_renderers:hang")
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
-        session, _ = await built_session(nemo, photos)
+        session, _ = await previewed_session(nemo, photos)
         first = await get_preview(nemo, session.session_id)
         await wait_for(render_children, "the first preview to render")
         async for _ in nemo.chat(session.session_id, "make it 6 seconds"):
@@ -105,7 +124,7 @@ async def test_an_export_does_not_wait_behind_a_preview(start_engine, photos):
         previews=True, render_workers=1, renderer="tests.engine.fake_renderers:hang"
     )
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
-        session, draft = await built_session(nemo, photos)
+        session, draft = await previewed_session(nemo, photos)
         preview_id = (await get_preview(nemo, session.session_id))["id"]
 
         async def preview_status() -> str:
@@ -130,7 +149,7 @@ async def test_an_export_does_not_wait_behind_a_preview(start_engine, photos):
 async def test_identical_drafts_reuse_the_cached_preview(start_engine, photos):
     engine = start_engine(previews=True)
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
-        session, _ = await built_session(nemo, photos)
+        session, _ = await previewed_session(nemo, photos)
         done = await finished_preview(nemo, session.session_id)
         assert done["status"] == "completed"
         for sentence in ("make it 6 seconds", "undo"):  # back to the first draft
@@ -147,7 +166,7 @@ async def test_exports_do_not_count_previews_against_the_queue_limit(start_engin
         previews=True, max_queued_renders=1, renderer="tests.engine.fake_renderers:hang"
     )
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
-        session, draft = await built_session(nemo, photos)
+        session, draft = await previewed_session(nemo, photos)
         assert (await get_preview(nemo, session.session_id))["status"] in (
             "pending",
             "processing",
@@ -156,8 +175,10 @@ async def test_exports_do_not_count_previews_against_the_queue_limit(start_engin
         assert job.status in ("pending", "processing")
 
 
-@pytest.mark.parametrize(("flags", "previews"), [([], False), (["--previews"], True)])
-def test_serve_renders_previews_only_when_asked(monkeypatch, tmp_path, flags, previews):
+@pytest.mark.parametrize(("flags", "previews"), [([], True), (["--no-previews"], False)])
+def test_serve_lets_sessions_ask_for_previews_unless_told_not_to(
+    monkeypatch, tmp_path, flags, previews
+):
     from nemo_widgets.cli import main
     from nemo_widgets.engine import server
 
@@ -171,6 +192,7 @@ async def test_the_client_reads_the_preview_of_the_local_engine(start_engine, ph
     engine = start_engine(previews=True)
     async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
         session = await nemo.create_session()
+        await ask_for_previews(nemo, session.session_id)
         await nemo.upload(session.session_id, *photos)
         assert await nemo.preview(session.session_id) is None  # no turn yet
         async for _ in nemo.chat(session.session_id, BUILD):
@@ -179,6 +201,7 @@ async def test_the_client_reads_the_preview_of_the_local_engine(start_engine, ph
         job = await nemo.preview(session.session_id)
     assert job is not None and job.id == done["id"]
     assert job.status == "completed" and job.output_url == done["outputUrl"]
+    assert job.draft_version == done["draftVersion"] == 1
 
 
 async def test_the_client_never_asks_another_server_for_previews(start_engine, monkeypatch):
