@@ -161,6 +161,21 @@ async def test_identical_drafts_reuse_the_cached_preview(start_engine, photos):
     assert again["output"]["size"] == done["output"]["size"]
 
 
+async def test_a_draft_that_looks_the_same_small_keeps_its_preview(start_engine, photos):
+    engine = start_engine(previews=True, renderer="tests.engine.fake_renderers:hang")
+    async with AsyncNemoClient(engine.url, timings=FAST) as nemo:
+        session, _ = await previewed_session(nemo, photos)  # 720p
+        first = await get_preview(nemo, session.session_id)
+        async for _ in nemo.chat(session.session_id, "make it 1080p"):
+            pass
+        state = await nemo.state(session.session_id)
+        assert state.draft["m"]["height"] == 1080 and state.raw["draft_version"] == 2
+        same = await get_preview(nemo, session.session_id)
+    # Both are 480 px wide as previews: the one rendering shows the new version too.
+    assert same["id"] == first["id"] and first["draftVersion"] == 1
+    assert same["draftVersion"] == 2
+
+
 async def test_exports_do_not_count_previews_against_the_queue_limit(start_engine, photos):
     engine = start_engine(
         previews=True, max_queued_renders=1, renderer="tests.engine.fake_renderers:hang"
