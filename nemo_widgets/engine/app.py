@@ -844,14 +844,18 @@ def _settings_changes(body: dict[str, Any]) -> dict[str, bool]:
     """The settings a POST changes, by their store names; a 400 that says what to send."""
     unknown = sorted(set(body) - set(_SETTINGS))
     if unknown:
-        raise ApiError(400, 400, f"unknown render setting {unknown[0]!r}: {_SEND_SETTINGS}")
+        raise ApiError(400, 400, f"unknown render setting {_shown(unknown[0])}: {_SEND_SETTINGS}")
     for name, value in body.items():
         if not isinstance(value, bool):
-            sent = json.dumps(value)
-            sent = sent if len(sent) <= 40 else f"{sent[:37]}..."
-            message = f"{name!r} must be true or false, not {sent}: {_SEND_SETTINGS}"
+            message = f"{_shown(name)} must be true or false, not {_shown(value)}: {_SEND_SETTINGS}"
             raise ApiError(400, 400, message)
     return {_SETTINGS[name]: value for name, value in body.items()}
+
+
+def _shown(value: Any) -> str:
+    """``value`` as JSON, cut short: a message quotes what was sent, never all of it."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def _change_render_settings(

@@ -59,7 +59,7 @@ async def test_the_engines_refusal_is_an_error_that_says_what_to_send(start_engi
     running = start_engine(previews=True)
     async with AsyncNemoClient(running.url, timings=FAST) as nemo:
         session = await nemo.create_session()
-        with pytest.raises(NemoError, match="'previews' must be true or false"):
+        with pytest.raises(NemoError, match='"previews" must be true or false'):
             await nemo.render_settings(session.session_id, previews="yes")  # type: ignore[arg-type]
         settings = await nemo.render_settings(session.session_id)
     assert settings is not None and settings.previews is False

@@ -172,10 +172,11 @@ async def test_an_engine_without_them_says_no_whatever_a_session_asks(start_engi
 @pytest.mark.parametrize(
     ("body", "said"),
     [
-        ({"previews": "yes"}, "'previews' must be true or false, not \"yes\""),
-        ({"speculativeExport": 0}, "'speculativeExport' must be true or false, not 0"),
-        ({"previews": None}, "'previews' must be true or false, not null"),
-        ({"speculative_export": False}, "unknown render setting 'speculative_export'"),
+        ({"previews": "yes"}, '"previews" must be true or false, not "yes"'),
+        ({"speculativeExport": 0}, '"speculativeExport" must be true or false, not 0'),
+        ({"previews": None}, '"previews" must be true or false, not null'),
+        ({"speculative_export": False}, 'unknown render setting "speculative_export"'),
+        ({"x" * 5000: True}, 'unknown render setting "' + "x" * 36 + "...:"),
         ([True], "the request body must be a JSON object"),
     ],
 )
