@@ -37,6 +37,7 @@ from . import protocol
 from .outbox import Outbox, RateMeter
 from .session_record import SessionRecords, notebook_path
 from .studio_events import EventMapping, credits_label  # noqa: F401  (was defined here)
+from .studio_preview import PreviewFollower, PreviewState
 from .studio_sessions import SessionKeeping
 from .studio_uploads import UploadGlue
 from .thumbs import timeline_json
@@ -65,6 +66,11 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
     ``"new"`` starts afresh, ``"last"`` takes the last session of this notebook or else of this
     data folder, any other value is a session id. ``debug=True`` also shows tool calls.
 
+    On the local engine the studio plays a small preview of the video after every change
+    (``previews=False`` turns that off), and the engine starts the full export by itself once
+    the draft has been left alone for 2 s, so that Export finds it done
+    (``speculative_export=False`` turns that off: no CPU is spent on exports not asked for).
+
     The Python API works whether or not the widget is displayed::
 
         studio = NemoStudio()
@@ -86,6 +92,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
     credits = traitlets.Unicode("").tag(sync=True)
     _export = traitlets.Dict(dict(_IDLE_EXPORT)).tag(sync=True)
     video = traitlets.Dict().tag(sync=True)
+    preview = traitlets.Dict().tag(sync=True)
     upload_chunk_size = traitlets.Int(CHUNK_SIZE).tag(sync=True)
     upload_window = traitlets.Int(WINDOW).tag(sync=True)
     max_upload_bytes = traitlets.Int(MAX_UPLOAD_BYTES).tag(sync=True)
@@ -99,6 +106,8 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         session_id: str | None = None,
         session: str | None = None,
         debug: bool = False,
+        previews: bool = True,
+        speculative_export: bool = True,
         runtime: Runtime | None = None,
         **kwargs: Any,
     ):
@@ -123,6 +132,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         self._thumbs: dict[str, str] = {}
         self._video_path: Path | None = None
         self._exported_draft: dict[str, Any] | None = None  # the draft the shown video shows
+        self._last_token = 0  # of the video or the preview: never given twice
         self._futures: set[concurrent.futures.Future[Any]] = set()
         self._error_ids = itertools.count(1)
         self._attachment_ids = itertools.count(1)
@@ -140,6 +150,14 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
             max_bytes=settings.max_upload_bytes, chunk_size=CHUNK_SIZE, window=WINDOW
         )
         self._video = VideoStreamer(self._send_custom)
+        self._preview_stream = VideoStreamer(self._send_custom)
+        self._previews = PreviewFollower(
+            self._client,
+            self._loop,
+            self._show_preview,
+            previews=previews,
+            speculative_export=speculative_export,
+        )
         self._records = SessionRecords(default_data_dir())
         self._notebook = notebook_path()
         backend = backend_label(settings)
@@ -170,6 +188,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
         self._reading_credits = False
         self._read_credits_soon()
         if session_id:
+            self._loop.call_soon_threadsafe(self._previews.session_started, session_id)
             self._spawn(self._assistant.refresh(), "reading the project")
 
     # -- the Python API --------------------------------------------------------------------
@@ -189,6 +208,13 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
     def video_path(self) -> Path | None:
         """The last exported MP4 on this machine, or None before the first export."""
         return self._video_path
+
+    @property
+    def preview_path(self) -> Path | None:
+        """The preview of the current draft on this machine (a small MP4 the local engine
+        renders after every change), or None while it renders, before the first change and
+        on other servers. It is deleted when the studio closes: copy it to keep it."""
+        return self._previews.path
 
     def upload(self, *paths: str | os.PathLike[str]) -> list[str]:
         """Upload files to the session (blocking); returns their names as stored."""
@@ -295,7 +321,9 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
             self._spawn(self._assistant.refresh(), "reading the project")
 
     def _on_video_ack(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        # Tokens are unique across the two videos: each stream ignores the other's acks.
         self._video.ack(content.get("token"), content.get("seq"))
+        self._preview_stream.ack(content.get("token"), content.get("seq"))
 
     def _on_poll(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
         after = content.get("after")
@@ -307,17 +335,18 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
 
     def _on_video_request(self, content: dict[str, Any], _buffers: list[Any] | None = None) -> None:
         token = content.get("token")
-        current = self.video.get("token")
-        if token != current or current is None:
+        if token is not None and token == self.video.get("token"):
+            self._video.start(token, self._video_path)
+        elif token is not None and token == self.preview.get("token"):
+            self._preview_stream.start(token, self._previews.path)
+        else:
             self._send_custom(
                 {
                     "type": "video_error",
                     "token": token,
-                    "message": "This video was replaced by a newer export.",
+                    "message": "This video was replaced by a newer one.",
                 }
             )
-            return
-        self._video.start(token, self._video_path)
 
     # -- work on the runtime loop ----------------------------------------------------------
 
@@ -393,8 +422,33 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
             self._loop.call_soon_threadsafe(stop_on_loop)
         self._uploads.close()
         self._video.close()
+        self._preview_stream.close()
+        self._previews.close()
 
     # -- trait helpers ---------------------------------------------------------------------
+
+    def _next_video_token(self) -> int:
+        """A token for a new video or preview: one sequence for both, so that the browser's
+        requests and acks name one file."""
+        with self._lock:
+            shown = max(int(self.video.get("token") or 0), int(self.preview.get("token") or 0))
+            self._last_token = max(self._last_token, shown) + 1
+            return self._last_token
+
+    def _show_preview(self, shown: PreviewState) -> None:
+        """The ``preview`` trait (runtime loop thread): the poster while a preview renders,
+        then the new preview, which the browser plays at once."""
+        preview: dict[str, Any] = {"state": shown.state, "token": None, "error": shown.error}
+        if shown.state == "ready" and shown.path is not None:
+            preview.update(
+                token=self._next_video_token(),
+                url=shown.url,
+                name=shown.path.name,
+                size=shown.size,
+                duration_s=self._timeline_value.duration_s,
+            )
+        with self._lock:
+            self.preview = preview
 
     def _syncing(self) -> Any:
         """Several trait changes as one comm message, safe from any thread."""

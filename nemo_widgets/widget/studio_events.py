@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ..assistant import (
 )
 from ..timeline import Timeline
 from .outbox import Outbox
+from .studio_preview import PreviewFollower
 from .thumbs import timeline_json
 
 logger = logging.getLogger("nemo_widgets.widget")
@@ -63,6 +65,8 @@ class EventMapping:
     _turn_steps: list[str]  # ids of the running turn's status lines
     _unchanged_export: str | None  # an export of the draft shown: the video's name
     _error_ids: itertools.count[int]
+    _previews: PreviewFollower
+    _next_video_token: Callable[[], int]
 
     def _on_event(self, event: object) -> None:
         if self._closed:
@@ -98,6 +102,7 @@ class EventMapping:
                 self._timeline_value = event.timeline
                 self._refresh_timeline_trait()
                 self._mark_video_stale()
+            self._previews.draft_changed(self.session_id)
         elif isinstance(event, CreditsChanged):
             with self._lock:
                 self.credits = credits_label(event.credits)
@@ -105,6 +110,7 @@ class EventMapping:
             with self._lock:
                 self.session_id = event.session_id
                 self.resumable = {}  # a session of its own: no other to continue
+            self._previews.session_started(event.session_id)
             self._save_record()
         elif isinstance(event, ExportChanged):
             with self._lock:
@@ -129,7 +135,7 @@ class EventMapping:
                     return
                 self._video_path = Path(event.path)
                 self._exported_draft = self._timeline_value.to_json()  # export read it first
-                token = int(self.video.get("token", 0)) + 1
+                token = self._next_video_token()
                 self.video = {
                     "token": token,
                     "url": event.url,

@@ -387,6 +387,7 @@ def test_poll_replays_the_turn_and_resends_the_state(studio: NemoStudio, photos:
         "credits",
         "export",
         "video",
+        "preview",
     }
     assert update["state"]["timeline"] == studio.get_state()["timeline"]
 
