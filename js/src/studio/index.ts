@@ -19,6 +19,7 @@ import "./views/composer.css";
 import "./views/attachments.css";
 import "./views/drop.css";
 import "./timeline/timeline.css";
+import "./views/preview.css";
 import "./views/export.css";
 import "./views/empty-state.css";
 import "./motion.css";

@@ -15,6 +15,7 @@ export interface StudioTraits {
   credits: string;
   export: ExportState;
   video: unknown; // read by shared/video/protocol.ts
+  preview: unknown; // read by views/preview-panel.ts
   upload_chunk_size: number;
   upload_window: number;
   max_upload_bytes: number;
@@ -35,6 +36,7 @@ export const TRAIT_SET: Record<TraitName, true> = {
   credits: true,
   export: true,
   video: true,
+  preview: true,
   upload_chunk_size: true,
   upload_window: true,
   max_upload_bytes: true,

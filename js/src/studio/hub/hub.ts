@@ -25,13 +25,16 @@ export type HubTopic =
   | { topic: "delta"; id: string }
   | { topic: "activity" }
   | { topic: "uploads" }
-  | { topic: "video" };
+  | { topic: "video" }
+  | { topic: "preview" };
 
 export class Hub {
   readonly changes = new Emitter<HubTopic>("nemo-studio");
   readonly events: EventStream;
   readonly uploads: UploadQueue;
   readonly video: VideoReceiver;
+  /** the live preview's file: its own transfer, so that it never waits for the export's */
+  readonly preview: VideoReceiver;
   private readonly poller: Poller;
   private readonly listeners: ModelListeners;
   private readonly timer: ReturnType<typeof setInterval>;
@@ -59,6 +62,11 @@ export class Hub {
       (message) => this.send(message),
       () => this.changes.emit({ topic: "video" }),
       readVideoTrait(model.get("video")).token,
+    );
+    this.preview = new VideoReceiver(
+      (message) => this.send(message),
+      () => this.changes.emit({ topic: "preview" }),
+      readVideoTrait(model.get("preview")).token,
     );
     this.listeners = new ModelListeners(model);
     this.listeners.on("msg:custom", (content: unknown, buffers: unknown) =>
@@ -91,6 +99,9 @@ export class Hub {
       this.uploads.prune(new Set(readAttachments(this.model).map((entry) => entry.id)));
     }
     if (name === "video") this.video.setToken(readVideoTrait(this.model.get("video")).token);
+    if (name === "preview") {
+      this.preview.setToken(readVideoTrait(this.model.get("preview")).token);
+    }
   }
 
   private onMessage(content: unknown, buffers: unknown): void {
@@ -109,12 +120,17 @@ export class Hub {
         this.uploads.onError(message);
         break;
       case "video_chunk":
-        this.video.onChunk(message, toByteList(buffers)[0]);
+        this.receiverOf(message.token).onChunk(message, toByteList(buffers)[0]);
         break;
       case "video_error":
-        this.video.onError(message);
+        this.receiverOf(message.token).onError(message);
         break;
     }
+  }
+
+  /** The kernel numbers the exported video and the preview from one sequence. */
+  private receiverOf(token: number): VideoReceiver {
+    return token === this.preview.transfer.token ? this.preview : this.video;
   }
 
   private exportRunning(): boolean {
@@ -136,5 +152,6 @@ export class Hub {
     this.changes.clear();
     this.uploads.dispose();
     this.video.dispose();
+    this.preview.dispose();
   }
 }

@@ -11,6 +11,7 @@ import { Composer } from "./composer";
 import { EmptyState, pageLanguage } from "./empty-state";
 import { ExportPanel } from "./export-panel";
 import { Header } from "./header";
+import { PreviewPanel } from "./preview-panel";
 import { TimelinePanel } from "./timeline-panel";
 
 export class StudioView {
@@ -23,6 +24,7 @@ export class StudioView {
   private readonly composer: Composer;
   private readonly timeline: TimelinePanel;
   private readonly exporter: ExportPanel;
+  private readonly preview: PreviewPanel;
   private readonly empty: EmptyState;
   private readonly banner = new Banner();
   private dragDepth = 0;
@@ -34,8 +36,12 @@ export class StudioView {
     this.chat = new ChatLog(model, hub, cleanup);
     this.attachments = new Attachments(model, hub);
     this.composer = new Composer(model, hub, cleanup, () => this.chat.follow());
-    this.timeline = new TimelinePanel(model, cleanup, (seconds) => this.exporter.seek(seconds));
+    // A clip chosen on the timeline seeks the preview, or else the exported video.
+    this.timeline = new TimelinePanel(model, cleanup, (seconds) => {
+      if (!this.preview.seek(seconds)) this.exporter.seek(seconds);
+    });
     this.exporter = new ExportPanel(model, hub, cleanup);
+    this.preview = new PreviewPanel(model, hub, cleanup, (t) => this.timeline.setPlayhead(t));
     this.empty = new EmptyState(model, hub, cleanup, (text) => this.composer.fill(text));
     this.root.append(
       this.banner.el,
@@ -48,7 +54,7 @@ export class StudioView {
           this.attachments.el,
           this.composer.el,
         ]),
-        h("div", { class: "nemo-side" }, [this.timeline.el, this.exporter.el]),
+        h("div", { class: "nemo-side" }, [this.preview.el, this.timeline.el, this.exporter.el]),
       ]),
       h("div", {
         class: "nemo-drop-overlay",
@@ -97,7 +103,9 @@ export class StudioView {
     listeners.on("change:timeline", () => {
       this.timeline.render();
       this.exporter.renderExport();
+      this.preview.render(); // its poster is the draft's first picture
     });
+    listeners.on("change:preview", () => this.preview.render());
     listeners.on("change:export", () => this.exporter.renderExport());
     listeners.on("change:video", () => this.exporter.renderVideo());
     cleanup.add(
@@ -116,6 +124,7 @@ export class StudioView {
     this.timeline.render();
     this.exporter.renderExport();
     this.exporter.renderVideo();
+    this.preview.render();
     this.chat.renderActivity();
   }
 

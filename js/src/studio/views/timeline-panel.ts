@@ -36,6 +36,15 @@ export class TimelinePanel {
   /** the chosen clip, kept across redraws: "kind:start" */
   private selected: string | null = null;
   private drawnWidth = 0;
+  /** where the preview is, in seconds (null: none plays) */
+  private playheadAt: number | null = null;
+  private duration = 0;
+  private readonly playhead = h("div", {
+    class: "nemo-playhead",
+    "data-testid": "nemo-playhead",
+    "aria-hidden": "true",
+    hidden: true,
+  });
 
   /** @param seek  a clip was chosen: show the video at `seconds` */
   constructor(
@@ -94,6 +103,17 @@ export class TimelinePanel {
     return true;
   }
 
+  /** Move the playhead to `seconds` of the preview (null hides it). */
+  setPlayhead(seconds: number | null): void {
+    this.playheadAt = seconds;
+    const shown = seconds !== null && this.duration > 0;
+    this.playhead.hidden = !shown;
+    if (!shown) return;
+    const fraction = Math.max(0, Math.min(1, seconds / this.duration));
+    this.playhead.style.setProperty("--nemo-playhead", fraction.toFixed(5));
+    this.playhead.dataset.t = seconds.toFixed(2);
+  }
+
   private markSelected(): void {
     for (const bar of this.timelineView.querySelectorAll<HTMLElement>(".nemo-segment")) {
       const on = `${bar.dataset.kind}:${bar.dataset.start}` === this.selected;
@@ -113,6 +133,7 @@ export class TimelinePanel {
   render(): void {
     const layout = readTimeline(this.model.get("timeline"));
     const { title, duration, tracks } = layout;
+    this.duration = duration;
     this.meta.textContent = [title, duration > 0 ? formatSeconds(duration) : ""]
       .filter(Boolean)
       .join(" · ");
@@ -126,10 +147,12 @@ export class TimelinePanel {
       const canvas = h("div", { class: "nemo-timeline-canvas", style: `width: ${zoom * 100}%` }, [
         rulerRow(duration, ticksThatFit(lanePx)),
         ...tracks.map((track) => trackRow(track, duration)),
+        this.playhead,
       ]);
       this.timelineView.replaceChildren(canvas);
       this.timelineView.dataset.zoom = String(zoom);
       this.markSelected();
+      this.setPlayhead(this.playheadAt);
       this.tableView.replaceChildren(trackTable(tracks));
     }
     this.zoomOut.toggleAttribute("disabled", this.zoom === 0);
