@@ -47,7 +47,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-speculative-export",
         action="store_true",
-        help="do not start the export of a draft left alone for 2 s, in any session (on: "
+        help="do not start the export of a draft left alone for half a second, in any session (on: "
         "Export is then often done before it is clicked, at the cost of CPU while you read and "
         "type; a session can turn it off for itself)",
     )

@@ -128,7 +128,10 @@ class EngineConfig:
     # priority, so that Export finds it done; any turn or upload cancels it (CPU while idle).
     # On for every session that did not turn it off; off: for none.
     speculative_export: bool = True
-    speculative_delay: float = 2.0
+    # Half a second: it starts while the person reads the reply and watches the preview (it
+    # queues behind the preview), so that an Export after a pause as long as a render finds it
+    # done (benchmarks/bench_preview.py); quick turns in a row from a script still start none.
+    speculative_delay: float = 0.5
 
 
 @dataclass

@@ -68,7 +68,7 @@ class NemoStudio(SessionKeeping, UploadGlue, EventMapping, anywidget.AnyWidget):
 
     On the local engine the studio plays a small preview of the video after every change
     (``previews=False`` turns that off), and the engine starts the full export by itself once
-    the draft has been left alone for 2 s, so that Export finds it done
+    the draft has been left alone for half a second, so that Export finds it done
     (``speculative_export=False`` turns that off: no CPU is spent on exports not asked for).
 
     The Python API works whether or not the widget is displayed::
