@@ -25,6 +25,11 @@ BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
         pytest.param(
             "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
         ),
+        pytest.param(
+            "bench_preview.py",
+            ["--reps", "1", "--size", "800x600", "--seconds", "6"],
+            marks=pytest.mark.browser,
+        ),
     ],
 )
 def test_benchmark_runs(script, args):
