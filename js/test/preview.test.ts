@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readTimeline } from "../src/studio/timeline/layout";
-import { posterOf, previewNote, readPreviewTrait } from "../src/studio/views/preview-panel";
+import { posterOf, previewNote, readPreviewTrait, WORDS } from "../src/studio/views/preview-panel";
 
 test("the preview trait: {} is no preview, a ready one needs its file's token", () => {
   assert.equal(readPreviewTrait({}).state, "none");
@@ -57,5 +57,17 @@ test("the note says what is happening, and that Export still works when a previe
   assert.match(
     previewNote(readPreviewTrait({ state: "failed", error: "no space left" })),
     /no space left\. Export still makes the full video\./,
+  );
+});
+
+test("the note in Chinese for a Chinese page", () => {
+  assert.equal(previewNote(readPreviewTrait({ state: "rendering" }), WORDS.zh), "正在生成预览…");
+  assert.equal(
+    previewNote(readPreviewTrait({ state: "failed", error: "磁盘已满。" }), WORDS.zh),
+    "无法生成预览：磁盘已满。导出仍会生成完整视频。",
+  );
+  assert.equal(
+    previewNote(readPreviewTrait({ state: "failed" }), WORDS.zh),
+    "无法生成预览。导出仍会生成完整视频。",
   );
 });

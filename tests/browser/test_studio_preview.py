@@ -1,7 +1,7 @@
 """The live preview in real JupyterLab and chromium (issue 15).
 
-A sentence that changes the video is followed by its preview playing without a click: a poster
-of the draft while it renders, then the small render, in step with the timeline (a click on a
+A sentence that changes the video is followed by its preview playing without a click, in step
+with the timeline (a click on a
 clip seeks it, the playhead follows it). After a pause, Export finds the video the engine made by
 itself: that is read from the engine's own records (the export reused the speculative render and
 no render ran for it), not from a stopwatch.
@@ -27,22 +27,6 @@ from nemo_widgets import NemoStudio
 studio = NemoStudio(session="new")
 studio.upload("live1.jpg", "live2.jpg", "live3.jpg")
 studio"""
-
-# Every state the preview element showed, in order (the poster while rendering, then files).
-_WATCH_PREVIEW = """() => {
-  window.nemoPreviews = [];
-  const look = () => {
-    const v = document.querySelector('.nemo-studio [data-testid=nemo-preview]');
-    if (!v) return;
-    const poster = (v.getAttribute('poster') || '').startsWith('data:image/jpeg') ? 'poster' : '';
-    const seen = [v.dataset.state, poster, v.currentSrc];
-    const last = window.nemoPreviews[window.nemoPreviews.length - 1];
-    if (!last || last.join('|') !== seen.join('|')) window.nemoPreviews.push(seen);
-  };
-  new MutationObserver(look).observe(document.body, {subtree: true, childList: true,
-                                                     attributes: true});
-  setInterval(look, 50);
-}"""
 
 # The preview is the given length and plays: nobody clicked anything.
 _PLAYING = """(seconds) => {
@@ -71,13 +55,11 @@ def test_a_change_plays_its_preview_in_step_with_the_timeline(jupyter, page):
     notebook = jupyter.write_notebook("preview.ipynb", PREVIEW_CELL)
     open_and_run(page, jupyter, notebook, "lab")
     by_id(page, "nemo-input").wait_for(timeout=120_000)  # the photos were uploaded before
-    page.evaluate(_WATCH_PREVIEW)
 
     _send(page, "turn these images into a 6-second video")
     page.wait_for_function(_PLAYING, arg=6, timeout=120_000)
-    states = page.evaluate("window.nemoPreviews")
-    # A poster of the draft (its first photo) while the preview rendered, then the preview.
-    assert ["rendering", "poster"] in [s[:2] for s in states], states
+    # Whether the poster showed first depends on whether the preview was done before the reply
+    # finished streaming (usually it is); tests/widget/test_frontend_preview.py checks it.
     first_src = _preview(page).evaluate("v => v.currentSrc")
     assert first_src.startswith("http://127.0.0.1:")  # straight from the local engine
     assert by_id(page, "nemo-video").count() == 0  # no export yet: the preview is no export

@@ -6,6 +6,7 @@ import { type AnyModel, asRecord } from "../../shared/model";
 import { VideoSource } from "../../shared/video/source";
 import type { Hub } from "../hub/hub";
 import { readTimeline, type TimelineLayout } from "../timeline/layout";
+import { pageLanguage } from "./empty-state";
 
 export type PreviewState = "none" | "rendering" | "ready" | "failed";
 
@@ -49,17 +50,43 @@ export function posterOf(layout: TimelineLayout): string | null {
   return first?.thumb ?? null;
 }
 
+/** The panel's words, in the page's language (as the empty state's). */
+export const WORDS = {
+  en: {
+    title: "Preview",
+    badge: "Low resolution",
+    badgeTip: "A quick, small render of the current draft. Export makes the full video.",
+    label: "Preview of the current draft",
+    rendering: "Rendering the preview…",
+    failed: (why: string) =>
+      `The preview could not be made${why ? `: ${why}.` : "."} Export still makes the full video.`,
+    loading: (percent: number) => `Loading the preview… ${percent}%`,
+    unplayable: "This preview cannot be played here. Export makes the video.",
+  },
+  zh: {
+    title: "预览",
+    badge: "低分辨率",
+    badgeTip: "当前草稿的快速小尺寸渲染。导出会生成完整视频。",
+    label: "当前草稿的预览",
+    rendering: "正在生成预览…",
+    failed: (why: string) => `无法生成预览${why ? `：${why}。` : "。"}导出仍会生成完整视频。`,
+    loading: (percent: number) => `正在加载预览… ${percent}%`,
+    unplayable: "此浏览器无法在这里播放预览。导出会生成视频。",
+  },
+};
+type Words = (typeof WORDS)["en"];
+
 /** What the line under the preview says. */
-export function previewNote(trait: PreviewTrait): string {
-  if (trait.state === "rendering") return "Rendering the preview…";
-  if (trait.state === "failed") {
-    const why = trait.error ? `: ${trait.error.replace(/[.\s]+$/, "")}.` : ".";
-    return `The preview could not be made${why} Export still makes the full video.`;
-  }
+export function previewNote(trait: PreviewTrait, words: Words = WORDS.en): string {
+  if (trait.state === "rendering") return words.rendering;
+  if (trait.state === "failed") return words.failed((trait.error ?? "").replace(/[.。\s]+$/, ""));
   return "";
 }
 
-const LABEL = "Preview of the current draft";
+/** A person who asked for less motion starts the preview with a click. */
+function mayAutoplay(): boolean {
+  return !globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+}
 
 export class PreviewPanel {
   readonly el: HTMLElement;
@@ -76,6 +103,7 @@ export class PreviewPanel {
   /** a preview the model held when this view was made is not played by itself (a reload) */
   private readonly heldAtStart: number | null;
   private frame = 0;
+  private readonly words: Words = WORDS[pageLanguage()];
 
   /** @param onTime  the preview is at `seconds` (null: no preview playing) */
   constructor(
@@ -87,14 +115,14 @@ export class PreviewPanel {
     this.heldAtStart = readPreviewTrait(model.get("preview")).token;
     this.el = h(
       "section",
-      { class: "nemo-panel nemo-preview", "aria-label": "Preview", hidden: true },
+      { class: "nemo-panel nemo-preview", "aria-label": this.words.title, hidden: true },
       [
         h("div", { class: "nemo-panel-head" }, [
-          h("span", { class: "nemo-panel-title", text: "Preview" }),
+          h("span", { class: "nemo-panel-title", text: this.words.title }),
           h("span", {
             class: "nemo-preview-badge",
-            text: "Low resolution",
-            title: "A quick, small render of the current draft. Export makes the full video.",
+            text: this.words.badge,
+            title: this.words.badgeTip,
           }),
         ]),
         this.box,
@@ -112,7 +140,7 @@ export class PreviewPanel {
   render(): void {
     const trait = readPreviewTrait(this.model.get("preview"));
     this.el.hidden = trait.state === "none";
-    this.note.textContent = previewNote(trait);
+    this.note.textContent = previewNote(trait, this.words);
     this.note.hidden = !this.note.textContent;
     this.el.dataset.state = trait.state;
     if (trait.state === "none") this.teardown();
@@ -143,7 +171,7 @@ export class PreviewPanel {
       muted: true,
       "data-testid": "nemo-preview",
       "data-state": state,
-      "aria-label": LABEL,
+      "aria-label": this.words.label,
     });
     if (poster) element.poster = poster;
     this.box.replaceChildren(element);
@@ -161,20 +189,20 @@ export class PreviewPanel {
           preload: "auto",
           "data-testid": "nemo-preview",
           "data-state": "ready",
-          "aria-label": LABEL,
+          "aria-label": this.words.label,
         },
         hideUntilPlayable: false,
         onLink: () => undefined,
         onStatus: (status) => {
           if (status.kind === "loading") {
-            this.note.textContent = `Loading the preview… ${status.percent}%`;
+            this.note.textContent = this.words.loading(status.percent);
           } else if (status.kind === "failed" || status.kind === "unplayable") {
-            this.note.textContent = "This preview cannot be played here. Export makes the video.";
+            this.note.textContent = this.words.unplayable;
           } else this.note.textContent = "";
           this.note.hidden = !this.note.textContent;
         },
         onMetadata: (element) => {
-          if (token !== this.heldAtStart) autoplay(element);
+          if (token !== this.heldAtStart && mayAutoplay()) autoplay(element);
         },
       },
     );
