@@ -125,16 +125,16 @@ class PreviewFollower:
             self._set(PreviewState("failed", error=f"{type(exc).__name__}: {exc}"))
 
     async def _ask(self, session_id: str) -> bool:
-        """Whether the engine makes previews for ``session_id`` (asked once per session)."""
-        if session_id in self._asked:
-            return self._asked[session_id]
-        wanted: dict[str, bool] = {}
-        if self.previews:
-            wanted["previews"] = True
-        if not self.speculative_export:
-            wanted["speculative_export"] = False
-        settings = await self._client.render_settings(session_id, **wanted) if wanted else None
-        self._asked[session_id] = bool(settings is not None and settings.previews)
+        """Whether the engine makes previews for ``session_id`` (asked once per session).
+
+        Both wishes are sent, also the defaults: a session keeps its settings on the engine, so
+        a studio reopened with other arguments must not inherit the last one's.
+        """
+        if session_id not in self._asked:
+            settings = await self._client.render_settings(
+                session_id, previews=self.previews, speculative_export=self.speculative_export
+            )
+            self._asked[session_id] = bool(settings is not None and settings.previews)
         return self._asked[session_id]
 
     async def _follow(self, session_id: str) -> None:

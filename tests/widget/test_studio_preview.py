@@ -84,7 +84,8 @@ async def test_a_change_shows_the_poster_then_plays_the_new_preview():
     assert [s.state for s in shown] == ["rendering", "ready"]
     assert follower.path is not None and follower.path.read_bytes() == b"mp4 of preview_a"
     assert shown[-1].url == "http://127.0.0.1:1/outputs/preview_a.mp4"
-    assert client.calls[0] == ("render_settings", ("s1", {"previews": True}))
+    wanted = {"previews": True, "speculative_export": True}
+    assert client.calls[0] == ("render_settings", ("s1", wanted))
     assert [c for c in client.calls if c[0] == "render_settings"] == client.calls[:1]  # once
 
     # The timeline read again without a change: the same preview, nothing new to show.
@@ -165,13 +166,17 @@ async def test_the_studio_arguments_reach_the_engine_as_the_session_s_settings()
     follower.session_started("s1")
     follower.draft_changed("s1")  # no previews wanted: nothing followed
     await settle(follower)
-    assert client.calls == [("render_settings", ("s1", {"speculative_export": False}))]
+    wanted = {"previews": False, "speculative_export": False}
+    assert client.calls == [("render_settings", ("s1", wanted))]
 
+    # The defaults are said too: the session may keep another studio's settings.
     client.calls.clear()
-    follower, _ = await follow(client, previews=False)
+    follower, _ = await follow(client)
     follower.session_started("s2")
     await settle(follower)
-    assert client.calls == []  # the engine's defaults are what this studio wants: no call
+    assert client.calls == [
+        ("render_settings", ("s2", {"previews": True, "speculative_export": True}))
+    ]
 
 
 @pytest.mark.anyio
@@ -300,3 +305,9 @@ def test_the_studio_arguments_turn_previews_and_speculative_exports_off(start_en
         assert studio.preview == {} and studio.preview_path is None
         preview = studio._runtime.run(studio._client.preview(studio.session_id))
         assert preview is None  # the engine made none for this session
+        session_id = studio.session_id
+
+    # The same session in a studio with the defaults: its settings follow this studio.
+    with open_studio(engine.url, session_id=session_id) as studio:
+        wait_for(lambda: _ready(studio), "the preview of the session's draft", timeout=120)
+        assert _settings(studio) == (True, True)
