@@ -119,10 +119,14 @@ class PreviewFollower:
             raise
         except NemoError as exc:
             logger.info("no preview: %s", exc.message)
-            self._set(PreviewState("failed", error=exc.message))
+            self._failed(exc.message)
         except Exception as exc:
             logger.debug("following the preview failed", exc_info=True)
-            self._set(PreviewState("failed", error=f"{type(exc).__name__}: {exc}"))
+            self._failed(f"{type(exc).__name__}: {exc}")
+
+    def _failed(self, error: str) -> None:
+        if self.previews:  # a studio without previews has no preview panel to say it in
+            self._set(PreviewState("failed", error=error))
 
     async def _ask(self, session_id: str) -> bool:
         """Whether the engine makes previews for ``session_id`` (asked once per session).

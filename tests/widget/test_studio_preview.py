@@ -311,3 +311,19 @@ def test_the_studio_arguments_turn_previews_and_speculative_exports_off(start_en
     with open_studio(engine.url, session_id=session_id) as studio:
         wait_for(lambda: _ready(studio), "the preview of the session's draft", timeout=120)
         assert _settings(studio) == (True, True)
+
+
+@pytest.mark.anyio
+async def test_a_studio_without_previews_shows_no_failure_when_its_setting_cannot_be_sent():
+    client = ScriptedClient()
+
+    async def refused(session_id: str, **wanted: bool) -> RenderSettings | None:
+        from nemo_widgets import NemoError
+
+        raise NemoError("The local engine stopped answering.")
+
+    client.render_settings = refused  # type: ignore[method-assign]
+    follower, shown = await follow(client, previews=False, speculative_export=False)
+    follower.session_started("s1")
+    await settle(follower)
+    assert shown == []
