@@ -152,14 +152,13 @@ export class PreviewPanel {
     this.state = trait.state;
   }
 
-  /** Seek the preview to `seconds` (a clip chosen on the timeline); false when none plays. */
-  seek(seconds: number): boolean {
+  /** Seek the preview to `seconds` (a clip chosen on the timeline), if one is shown. */
+  seek(seconds: number): void {
     const element = this.source?.element;
-    if (!element || this.state !== "ready") return false;
+    if (!element || this.state !== "ready") return;
     const end = Number.isFinite(element.duration) ? element.duration : seconds;
     element.currentTime = Math.max(0, Math.min(seconds, end));
     this.onTime(element.currentTime);
-    return true;
   }
 
   /** While the new preview renders: the draft's first picture, and no outdated video. */

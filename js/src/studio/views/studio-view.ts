@@ -36,9 +36,10 @@ export class StudioView {
     this.chat = new ChatLog(model, hub, cleanup);
     this.attachments = new Attachments(model, hub);
     this.composer = new Composer(model, hub, cleanup, () => this.chat.follow());
-    // A clip chosen on the timeline seeks the preview, or else the exported video.
+    // A clip chosen on the timeline: both videos show that moment.
     this.timeline = new TimelinePanel(model, cleanup, (seconds) => {
-      if (!this.preview.seek(seconds)) this.exporter.seek(seconds);
+      this.preview.seek(seconds);
+      this.exporter.seek(seconds);
     });
     this.exporter = new ExportPanel(model, hub, cleanup);
     this.preview = new PreviewPanel(model, hub, cleanup, (t) => this.timeline.setPlayhead(t));
