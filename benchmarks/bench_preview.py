@@ -24,16 +24,13 @@ One notebook, three studios on the kernel's embedded engine, each with its own t
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sqlite3
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from _memory import TreeMemory
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -94,32 +91,6 @@ _EXPORT_AND_WATCH = """async (index) => {
 }"""
 
 
-class MemoryWatch:
-    """Peak RSS of the Jupyter server's kernels plus their children (the engine's renders)."""
-
-    def __init__(self, server_pid: int) -> None:
-        self.peak = 0
-        self._server = psutil.Process(server_pid)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> MemoryWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.05):
-            total = 0
-            for process in self._server.children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # a render child that just ended
-                    total += process.memory_info().rss
-            self.peak = max(self.peak, total)
-
-
 def _cell(index: int, speculative: bool) -> str:
     names = ", ".join(f'"s{index}_{n}.jpg"' for n in range(3))
     option = "" if speculative else "speculative_export=False"
@@ -130,21 +101,10 @@ def _cell(index: int, speculative: bool) -> str:
     )
 
 
-def _renders(database: Path, since: float) -> list[dict[str, object]]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute(
-            "SELECT kind, status, cache_key, created_at FROM renders "
-            "WHERE created_at >= ? ORDER BY created_at",
-            (since,),
-        ).fetchall()
-    return [dict(row) for row in rows]
-
-
-def _from_speculative(database: Path, since: float) -> bool:
+def _from_speculative(server: JupyterServer, since: float) -> bool:
     """Whether the last export since ``since`` is a speculative render's video: that render
     made the file, so the export rendered nothing (done at once, or it waited for that one)."""
-    renders = _renders(database, since)
+    renders = server.engine_renders(since)
     exports = [r for r in renders if r["kind"] == "export"]
     made = {
         r["cache_key"] for r in renders if r["kind"] == "speculative" and r["status"] == "completed"
@@ -159,7 +119,11 @@ def run(reps: int, size: tuple[int, int], seconds: int) -> tuple[list[dict[str, 
     prompt = f"turn these images into a {seconds}-second video with smooth transitions"
     results: list[dict[str, float]] = []
     try:
-        with sync_playwright() as playwright, MemoryWatch(server._process.pid) as memory:
+        with (
+            sync_playwright() as playwright,
+            # the kernel (which runs the engine) and its render children, not the server itself
+            TreeMemory(server._process.pid, include_root=False) as memory,
+        ):
             browser = playwright.chromium.launch(**launch_kwargs())
             for rep in range(reps):
                 for index in range(len(STUDIOS)):
@@ -182,7 +146,6 @@ def run(reps: int, size: tuple[int, int], seconds: int) -> tuple[list[dict[str, 
                     f"() => document.querySelectorAll('.nemo-studio').length === {len(STUDIOS)}",
                     timeout=300_000,
                 )
-                [database] = (base / "engine").rglob("engine.sqlite3")
                 result: dict[str, float] = {}
                 for index, studio in enumerate(STUDIOS):
                     root = page.locator(".nemo-studio").nth(index)
@@ -199,7 +162,7 @@ def run(reps: int, size: tuple[int, int], seconds: int) -> tuple[list[dict[str, 
                     result[studio] = exported["export_ms"]
                     result[f"duration {index}"] = exported["duration_s"]
                     if index:
-                        result[f"reused {index}"] = _from_speculative(database, since)
+                        result[f"reused {index}"] = _from_speculative(server, since)
                 results.append(result)
                 print(f"rep {rep + 1}: {result}", file=sys.stderr)
                 page.close()
@@ -208,7 +171,7 @@ def run(reps: int, size: tuple[int, int], seconds: int) -> tuple[list[dict[str, 
     finally:
         server.shutdown_kernels()
         server.stop()
-    return results, memory.peak
+    return results, memory.total
 
 
 def main() -> None:

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from _memory import TreeMemory
 
 from nemo_widgets import AsyncNemoClient
 from nemo_widgets.config import LOCAL_TIMINGS
@@ -34,33 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.media_factory import PALETTE, make_audio, make_photo
 
 TITLES = ("Spring", "Summer", "Autumn", "Winter")
-
-
-class MemoryWatch:
-    """Peak RSS of this process plus its render children, and of the largest child."""
-
-    def __init__(self) -> None:
-        self.total = self.child = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> MemoryWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        me = psutil.Process(os.getpid())
-        while not self._stop.wait(0.05):
-            children = []
-            for child in me.children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # a child that just ended
-                    children.append(child.memory_info().rss)
-            self.total = max(self.total, me.memory_info().rss + sum(children))
-            self.child = max(self.child, *children, 0)
 
 
 async def one_run(workers: int, photos: list[Path], music: Path, folder: Path, prompt: str):
@@ -77,7 +48,7 @@ async def one_run(workers: int, photos: list[Path], music: Path, folder: Path, p
                 async for _ in nemo.chat(session.session_id, f"{prompt}, title '{title}'"):
                     pass
                 drafts.append((await nemo.state(session.session_id)).draft)
-            with MemoryWatch() as memory:
+            with TreeMemory(os.getpid()) as memory:
                 start = time.perf_counter()
                 jobs = [await nemo.start_render(session.session_id, d) for d in drafts]
                 await asyncio.gather(*(nemo.wait_render(job) for job in jobs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -101,6 +102,19 @@ class JupyterServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
+
+    def engine_renders(self, since: float) -> list[dict[str, object]]:
+        """The render jobs the kernels' local engine recorded since ``since`` (epoch seconds),
+        oldest first, read from its SQLite store (read-only)."""
+        [database] = Path(self._env["NEMO_DATA_DIR"]).rglob("engine.sqlite3")
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(
+                "SELECT render_id, kind, status, cache_key, owner, created_at, completed_at "
+                "FROM renders WHERE created_at >= ? ORDER BY created_at",
+                (since,),
+            ).fetchall()
+        return [dict(row) for row in rows]
 
     def write_notebook(self, name: str, *cells: str) -> str:
         """A notebook with these code cells, saved under the server's root; its file name."""

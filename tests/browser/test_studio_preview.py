@@ -9,7 +9,6 @@ no render ran for it), not from a stopwatch.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -87,22 +86,6 @@ def test_a_change_plays_its_preview_in_step_with_the_timeline(jupyter, page):
     assert _preview(page).count() == 1
 
 
-def _engine_db(jupyter) -> Path:
-    [database] = (jupyter.root.parent / "engine-data").rglob("engine.sqlite3")
-    return database
-
-
-def _renders(database: Path, since: float) -> list[dict]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute(
-            "SELECT render_id, kind, status, cache_key, owner, created_at, completed_at "
-            "FROM renders WHERE created_at >= ? ORDER BY created_at",
-            (since,),
-        ).fetchall()
-    return [dict(row) for row in rows]
-
-
 def test_export_after_a_pause_is_the_video_the_engine_already_made(jupyter, page):
     _photos(jupyter.root)
     notebook = jupyter.write_notebook("speculative.ipynb", PREVIEW_CELL)
@@ -113,12 +96,12 @@ def test_export_after_a_pause_is_the_video_the_engine_already_made(jupyter, page
     page.wait_for_function(_PLAYING, arg=4, timeout=120_000)
 
     # The person pauses; the engine makes the full export by itself meanwhile.
-    database = _engine_db(jupyter)
     deadline = time.monotonic() + 180
     while not any(
-        r["kind"] == "speculative" and r["status"] == "completed" for r in _renders(database, since)
+        r["kind"] == "speculative" and r["status"] == "completed"
+        for r in jupyter.engine_renders(since)
     ):
-        assert time.monotonic() < deadline, _renders(database, since)
+        assert time.monotonic() < deadline, jupyter.engine_renders(since)
         time.sleep(0.25)
 
     clicked = time.time()
@@ -129,7 +112,7 @@ def test_export_after_a_pause_is_the_video_the_engine_already_made(jupyter, page
         timeout=60_000,
     )
     assert by_id(page, "nemo-download").get_attribute("download").endswith(".mp4")
-    renders = _renders(database, since)
+    renders = jupyter.engine_renders(since)
     [speculative] = [r for r in renders if r["kind"] == "speculative"]
     [export] = [r for r in renders if r["kind"] == "export" and r["created_at"] >= clicked]
     # The export is the speculative render's video: same draft and media, finished the moment
