@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isPreviewToken, statusText } from "../src/player/preview";
-import { PlayerTransport } from "../src/player/transport";
+import { PlayerTransport, PREVIEW_HEAD_START_MS } from "../src/player/transport";
 import type { AnyModel } from "../src/shared/model";
 
 /** A model with traits and custom-message listeners, recording what the front end sends. */
@@ -36,21 +36,19 @@ const chunk = (token: number, seq: number, last: boolean, size: number) => ({
   size,
 });
 
-test("the preview is asked for first, and each piece goes to its own file", async () => {
+test("the preview is asked for first, the video once it came; pieces go to their file", async () => {
   const { model, sent, fire } = fakeModel({ video: VIDEO, preview: PREVIEW });
   const transport = new PlayerTransport(model);
   transport.receiver.request(1, 4);
-  assert.deepEqual(
-    [...sent],
-    [
-      { type: "video_request", token: 2 },
-      { type: "video_request", token: 1 },
-    ],
-  );
-  fire("msg:custom", chunk(1, 0, false, 4), [Uint8Array.of(1, 2)]);
+  assert.deepEqual([...sent], [{ type: "video_request", token: 2 }]);
+  assert.equal(transport.receiver.transfer.state, "fetching"); // asked for, held back
   fire("msg:custom", chunk(2, 0, true, 2), [Uint8Array.of(8, 9)]);
   assert.equal(transport.preview.transfer.state, "ready");
-  assert.equal(transport.receiver.transfer.state, "fetching");
+  assert.deepEqual(sent.slice(1), [
+    { type: "video_ack", token: 2, seq: 0 },
+    { type: "video_request", token: 1 },
+  ]);
+  fire("msg:custom", chunk(1, 0, false, 4), [Uint8Array.of(1, 2)]);
   assert.equal(transport.receiver.transfer.received, 2);
   fire("msg:custom", chunk(1, 1, true, 4), [Uint8Array.of(3, 4)]);
   const full = transport.receiver.transfer.blob;
@@ -60,8 +58,8 @@ test("the preview is asked for first, and each piece goes to its own file", asyn
   assert.deepEqual([...new Uint8Array(await preview.arrayBuffer())], [8, 9]);
   const acks = sent.filter((m) => m.type === "video_ack").map((m) => [m.token, m.seq]);
   assert.deepEqual(acks, [
-    [1, 0],
     [2, 0],
+    [1, 0],
     [1, 1],
   ]);
   transport.dispose();
@@ -74,6 +72,7 @@ test("a preview error fails the preview alone; without a preview nothing extra i
   withPreview.fire("msg:custom", { type: "video_error", token: 2, message: "gone" }, []);
   assert.equal(transport.preview.transfer.state, "error");
   assert.equal(transport.receiver.transfer.state, "fetching");
+  assert.deepEqual(withPreview.sent.at(-1), { type: "video_request", token: 1 }); // not held
 
   const plain = fakeModel({ video: VIDEO, preview: {} });
   new PlayerTransport(plain.model).receiver.request(1, 4);
@@ -83,6 +82,18 @@ test("a preview error fails the preview alone; without a preview nothing extra i
   const served = fakeModel({ video: VIDEO, preview: { ...PREVIEW, url: "http://127.0.0.1/p" } });
   new PlayerTransport(served.model).receiver.request(1, 4);
   assert.deepEqual(served.sent, [{ type: "video_request", token: 1 }]);
+});
+
+test("a preview whose answer never comes holds the video back for a few seconds only", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { model, sent } = fakeModel({ video: VIDEO, preview: PREVIEW });
+  const transport = new PlayerTransport(model);
+  transport.receiver.request(1, 4);
+  t.mock.timers.tick(PREVIEW_HEAD_START_MS - 1);
+  assert.equal(sent.length, 1);
+  t.mock.timers.tick(1);
+  assert.deepEqual(sent.at(-1), { type: "video_request", token: 1 });
+  transport.dispose();
 });
 
 test("a token names the preview only when it is the preview's", () => {

@@ -7,12 +7,18 @@ import { VideoReceiver } from "../shared/video/receiver";
 import { isPreviewToken } from "./preview";
 import { parsePlayerMessage } from "./protocol";
 
+/** How long the full video's request waits for a preview that does not come (a lost answer). */
+export const PREVIEW_HEAD_START_MS = 4000;
+
 export class PlayerTransport {
   readonly changed = new Emitter<void>("nemo-player");
   readonly receiver: VideoReceiver;
   /** the preview's file: its own transfer, so that it never waits for the full video's */
   readonly preview: VideoReceiver;
   private readonly listeners: ModelListeners;
+  /** the full video's request, held until the preview has come (or failed) */
+  private held: VideoToKernel | null = null;
+  private heldTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
   constructor(private readonly model: AnyModel) {
@@ -23,7 +29,7 @@ export class PlayerTransport {
     );
     this.preview = new VideoReceiver(
       (message) => this.send(message),
-      () => this.changed.emit(),
+      () => this.previewChanged(),
       readVideoTrait(model.get("preview")).token,
     );
     this.listeners = new ModelListeners(model);
@@ -40,14 +46,35 @@ export class PlayerTransport {
 
   /**
    * The full video is about to be asked for: a preview that only the kernel can give is asked
-   * for first, so that its few pieces come before the full video's (one comm carries both).
+   * for first, and the full video once it has come. One connection carries every piece, and
+   * the kernel sends 8 MiB of a file at once: a preview asked for after that (this player's, or
+   * another card's) would wait behind it.
    */
   private sendForVideo(message: VideoToKernel): void {
     if (message.type === "video_request") {
       const preview = readVideoTrait(this.model.get("preview"));
-      if (preview.token !== null && !preview.url) this.preview.request(preview.token, preview.size);
+      if (preview.token !== null && !preview.url) {
+        this.preview.request(preview.token, preview.size);
+        if (this.preview.transfer.state === "fetching") {
+          this.held = message;
+          this.heldTimer = setTimeout(() => this.release(), PREVIEW_HEAD_START_MS);
+          return;
+        }
+      }
     }
     this.send(message);
+  }
+
+  private previewChanged(): void {
+    if (this.held && this.preview.transfer.state !== "fetching") this.release();
+    this.changed.emit();
+  }
+
+  private release(): void {
+    clearTimeout(this.heldTimer);
+    const held = this.held;
+    this.held = null;
+    if (held) this.send(held);
   }
 
   private send(message: VideoToKernel): void {
@@ -72,6 +99,8 @@ export class PlayerTransport {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.heldTimer);
+    this.held = null;
     this.listeners.dispose();
     this.changed.clear();
     this.receiver.dispose();
