@@ -5,6 +5,12 @@ given and loads, and otherwise asks the kernel for the file: it arrives in 1 MiB
 ``video_chunk`` messages through the same :class:`~.video.VideoStreamer` and the same message
 names as NemoStudio (docs/widget-protocol.md, "Video"), and becomes a Blob URL in the browser.
 The file is never base64 and never in one message.
+
+A ``preview`` (a small MP4 of the same video, such as the local engine's 480 px preview) makes
+that wait short: while the full file comes from the kernel, the browser plays the preview (its
+``preview_url`` first, else its own kernel stream) and switches to the full file once it is whole.
+The two files have their own tokens from one sequence (the video 1, the preview 2), so each
+request and acknowledgement names one file, as in NemoStudio.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from .video import VideoStreamer
 logger = logging.getLogger("nemo_widgets.widget")
 
 STATIC = Path(__file__).parent / "static"
-_TOKEN = 1  # one player shows one file: its stream is always number 1
+# One player shows one video and at most one preview of it: their streams are always these.
+_TOKEN = 1
+_PREVIEW_TOKEN = 2
 
 
 class VideoPlayer(anywidget.AnyWidget):
@@ -33,6 +41,13 @@ class VideoPlayer(anywidget.AnyWidget):
     and the file is streamed from the kernel when it does not load within a few seconds.
     ``width`` is pixels (``480``) or a CSS length (``"100%"``); by default the player fills the
     cell's width up to 640 px. A missing file is not an error here: the player says so.
+
+    ``preview`` is a small MP4 of the same video (``preview_url`` where a browser can fetch it).
+    When the full video has to come from the kernel (no ``url``, or it did not load), the preview
+    plays at once, marked "Preview · full video 40%", and the player switches to the full file
+    when it has arrived, at the same moment and still playing (or paused). When ``url`` plays,
+    the preview is never fetched. A missing preview file is not an error: the full video is
+    streamed as without one.
     """
 
     _esm = STATIC / "player.js"
@@ -44,6 +59,8 @@ class VideoPlayer(anywidget.AnyWidget):
     error = traitlets.Unicode("").tag(sync=True)
     #: A CSS width for the player ("" = the default).
     width = traitlets.Unicode("").tag(sync=True)
+    #: ``{"token", "url", "name", "size"}`` of the preview, or ``{}`` when there is none.
+    preview = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -51,12 +68,21 @@ class VideoPlayer(anywidget.AnyWidget):
         *,
         url: str | None = None,
         width: int | str | None = None,
+        preview: str | os.PathLike[str] | None = None,
+        preview_url: str | None = None,
         **kwargs: Any,
     ):
-        if url is not None and not isinstance(url, str):
-            raise TypeError(f"url must be a string or None, not {type(url).__name__}")
+        for name, value in (("url", url), ("preview_url", preview_url)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a string or None, not {type(value).__name__}")
+        if preview_url and preview is None:
+            raise ValueError(
+                "preview_url needs the preview's file too (preview=...): the player streams it "
+                "from the kernel when the browser cannot fetch the URL."
+            )
         self._path = Path(path).expanduser().absolute()
         self._url = url or None
+        self._preview_path = Path(preview).expanduser().absolute() if preview is not None else None
         size = self._path.stat().st_size if self._path.is_file() else 0
         video = {"token": _TOKEN, "url": self._url, "name": self._path.name, "size": size}
         # The state goes out with the comm's opening message: no first render without it.
@@ -64,9 +90,11 @@ class VideoPlayer(anywidget.AnyWidget):
             video=video,
             error=_missing_message(self._path) or "",
             width=_css_width(width),
+            preview=_preview_trait(self._preview_path, preview_url or None),
             **kwargs,
         )
         self._streamer = VideoStreamer(self._send_custom)
+        self._preview_streamer = VideoStreamer(self._send_custom)
         self.on_msg(self._on_custom_message)
 
     @property
@@ -78,11 +106,17 @@ class VideoPlayer(anywidget.AnyWidget):
     def url(self) -> str | None:
         return self._url
 
+    @property
+    def preview_path(self) -> Path | None:
+        """The preview's file (an absolute path), or None when the player has none."""
+        return self._preview_path if self.preview else None
+
     def close(self) -> None:
-        """Stop a running stream (its file is closed) and close the widget."""
-        streamer = getattr(self, "_streamer", None)
-        if streamer is not None:
-            streamer.close()
+        """Stop the running streams (their files are closed) and close the widget."""
+        for name in ("_streamer", "_preview_streamer"):
+            streamer = getattr(self, name, None)
+            if streamer is not None:
+                streamer.close()
         super().close()
 
     def __repr__(self) -> str:
@@ -98,13 +132,24 @@ class VideoPlayer(anywidget.AnyWidget):
             if kind == "video_request":
                 self._on_video_request(content.get("token"))
             elif kind == "video_ack":
+                # Each stream ignores the acks of the other's token.
                 self._streamer.ack(content.get("token"), content.get("seq"))
+                self._preview_streamer.ack(content.get("token"), content.get("seq"))
             else:
                 logger.debug("unknown message from the player: %r", kind)
         except Exception:  # a bug here must not print a traceback under the cell
             logger.debug("handling %r failed", kind, exc_info=True)
 
     def _on_video_request(self, token: object) -> None:
+        if token == _PREVIEW_TOKEN and self.preview:
+            # A preview deleted since: the browser drops it and waits for the full video.
+            path = self._preview_path
+            missing = _missing_message(path) if path is not None else "There is no preview."
+            if missing:
+                self._video_error(token, missing)
+            else:
+                self._preview_streamer.start(_PREVIEW_TOKEN, path)
+            return
         if token != self.video.get("token"):
             self._video_error(token, "This video was replaced: show the player again.")
             return
@@ -128,6 +173,18 @@ def _missing_message(path: Path) -> str | None:
     if path.exists():
         return f"{path.name} is not a video file ({path} is a folder): pass the path of an MP4."
     return f"{path.name} is not on this machine (no file at {path}): check the path."
+
+
+def _preview_trait(path: Path | None, url: str | None) -> dict[str, Any]:
+    """The ``preview`` trait: the preview's file when it is there, else ``{}`` (no preview; the
+    player streams the full video as without one)."""
+    if path is None:
+        return {}
+    if not path.is_file():
+        logger.info("no preview for the player: %s", _missing_message(path))
+        return {}
+    size = path.stat().st_size
+    return {"token": _PREVIEW_TOKEN, "url": url, "name": path.name, "size": size}
 
 
 def _css_width(width: int | str | None) -> str:

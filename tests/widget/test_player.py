@@ -170,3 +170,125 @@ def test_close_stops_the_stream_and_lets_go_of_the_file(tmp_path: Path):
 def test_a_bad_width_is_refused(tmp_path: Path, width: Any, error: type[Exception]):
     with pytest.raises(error, match="width"):
         open_player(tmp_path / "x.mp4", width=width)
+
+
+# -- a preview: a small MP4 of the same video, played while the full one comes -------------------
+
+
+def fetch_both(player: VideoPlayer, rng: random.Random) -> dict[int, bytes]:
+    """Ask for the preview (2) and the video (1) as the front end does, then acknowledge the
+    pieces of both in one shuffled stream until neither sends more: the two files, by token."""
+    browser_says(player, {"type": "video_request", "token": 2})
+    browser_says(player, {"type": "video_request", "token": 1})
+    received: dict[int, dict[int, bytes]] = {1: {}, 2: {}}
+    acked: set[tuple[int, int]] = set()
+    while True:
+        for content, buffers in messages(player, "video_chunk"):
+            received[content["token"]].setdefault(content["seq"], bytes(buffers[0]))
+        waiting = [(t, s) for t in received for s in received[t] if (t, s) not in acked]
+        for token in (1, 2):
+            assert sum(t == token for t, _ in waiting) <= 8, "more in flight than the window"
+        if not waiting:
+            break
+        rng.shuffle(waiting)
+        for token, seq in waiting[: rng.randint(1, len(waiting))]:
+            acked.add((token, seq))
+            browser_says(player, {"type": "video_ack", "token": token, "seq": seq})
+    return {
+        token: b"".join(pieces[seq] for seq in range(len(pieces)))
+        for token, pieces in received.items()
+    }
+
+
+def test_the_preview_is_a_second_file_with_its_own_token(tmp_path: Path):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\0" * 5000)
+    small = tmp_path / "clip.preview.mp4"
+    small.write_bytes(b"\1" * 700)
+    player = open_player(
+        video, url="http://127.0.0.1:9/clip.mp4", preview=small, preview_url="http://127.0.0.1:9/p"
+    )
+    assert player.preview == {
+        "token": 2,
+        "url": "http://127.0.0.1:9/p",
+        "name": "clip.preview.mp4",
+        "size": 700,
+    }
+    assert player.video["token"] == 1
+    assert player.preview_path == small
+    opened = next(data for kind, data, _ in player.comm.log if kind == "comm_open")
+    assert opened["state"]["preview"]["token"] == 2  # there from the first render
+    assert open_player(video, preview=small).preview["url"] is None
+    plain = open_player(video)
+    assert plain.preview == {} and plain.preview_path is None
+
+
+def test_both_files_stream_at_once_each_piece_and_ack_naming_its_file(tmp_path: Path):
+    video = tmp_path / "out.mp4"
+    full = random.Random(11).randbytes(30_000 + 5)
+    video.write_bytes(full)
+    small = tmp_path / "out.preview.mp4"
+    preview = random.Random(12).randbytes(9_000 + 3)
+    small.write_bytes(preview)
+    player = open_player(video, preview=small)
+    player._streamer.chunk_size = player._preview_streamer.chunk_size = 1000
+    assert fetch_both(player, random.Random(2)) == {1: full, 2: preview}
+    # The preview was asked for first: its first window went out before the video's.
+    tokens = [content["token"] for content, _ in messages(player, "video_chunk")]
+    assert tokens[:8] == [2] * 8 and tokens[8:16] == [1] * 8
+    assert messages(player, "video_error") == []
+
+
+def test_a_missing_preview_is_no_error_and_the_video_streams_as_without_one(tmp_path: Path):
+    video = tmp_path / "out.mp4"
+    data = b"v" * 3000
+    video.write_bytes(data)
+    player = open_player(video, preview=tmp_path / "never-made.mp4")
+    assert player.preview == {} and player.preview_path is None
+    assert player.error == ""
+    assert fetch(player, 1, random.Random(3)) == data
+
+    # A preview deleted after the player was made: the browser is told, the video still comes.
+    small = tmp_path / "out.preview.mp4"
+    small.write_bytes(b"p" * 500)
+    player = open_player(video, preview=small)
+    small.unlink()
+    browser_says(player, {"type": "video_request", "token": 2})
+    [(content, _)] = messages(player, "video_error")
+    assert content["token"] == 2 and "out.preview.mp4 is not on this machine" in content["message"]
+    assert player.error == ""
+    player.comm.log.clear()
+    assert fetch(player, 1, random.Random(4)) == data
+
+
+def test_without_a_preview_its_token_is_refused_like_any_other(tmp_path: Path):
+    video = tmp_path / "out.mp4"
+    video.write_bytes(b"x" * 2000)
+    player = open_player(video)
+    browser_says(player, {"type": "video_request", "token": 2})
+    [(content, _)] = messages(player, "video_error")
+    assert content["token"] == 2 and "replaced" in content["message"]
+    assert messages(player, "video_chunk") == []
+
+
+def test_bad_preview_arguments_are_refused_with_what_to_do(tmp_path: Path):
+    video = tmp_path / "out.mp4"
+    video.write_bytes(b"x" * 10)
+    with pytest.raises(ValueError, match=r"preview=\.\.\."):
+        open_player(video, preview_url="http://127.0.0.1:9/p.mp4")
+    with pytest.raises(TypeError, match="preview_url must be a string"):
+        open_player(video, preview=video, preview_url=5)
+
+
+def test_close_stops_both_streams(tmp_path: Path):
+    video = tmp_path / "out.mp4"
+    video.write_bytes(b"x" * 20_000)
+    small = tmp_path / "small.mp4"
+    small.write_bytes(b"y" * 20_000)
+    player = open_player(video, preview=small)
+    player._streamer.chunk_size = player._preview_streamer.chunk_size = 1000
+    browser_says(player, {"type": "video_request", "token": 2})
+    browser_says(player, {"type": "video_request", "token": 1})
+    assert player._streamer.in_flight == 8 and player._preview_streamer.in_flight == 8
+    player.close()
+    assert player._streamer.in_flight == 0 and player._preview_streamer.in_flight == 0

@@ -214,3 +214,149 @@ def test_width_follows_the_trait(page: Page) -> None:
     assert root.evaluate("el => el.getBoundingClientRect().width") == 320
     page.evaluate("nemo.push('width', '')")
     assert root.evaluate("el => el.getBoundingClientRect().width") == 640  # the default cap
+
+
+# --------------------------------------------------------------------------- a preview first
+
+SHOWN = """(preview) => {
+    const v = document.querySelector('[data-testid=nemo-player-video]');
+    return v && !v.hidden && v.readyState >= 2 && (v.dataset.preview === 'true') === preview
+           && v.closest('[hidden]') === null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def preview_file(media_dir: Path) -> Path:
+    """The same 2 s clip, small: the preview."""
+    from tests.media_factory import make_video
+
+    return make_video(media_dir / "clip.preview.mp4", seconds=2.0, size=(160, 120), fps=15)
+
+
+def with_preview(video_url: str | None, size: int, preview_size: int, preview_url=None):
+    state = video_state(video_url, size)
+    state["preview"] = {
+        "token": 2,
+        "url": preview_url,
+        "name": "clip.preview.mp4",
+        "size": preview_size,
+    }
+    return state
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("playing", [False, True])
+def test_a_failed_url_plays_the_preview_at_once_then_the_full_video_at_its_moment(
+    page: Page, server: str, media_dir: Path, preview_file: Path, playing: bool
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    chunk = max(512, len(data) // 6)
+    kernel = {
+        "files": {"1": f"{server}/media/clip.mp4", "2": f"{server}/media/{preview_file.name}"},
+        "videoChunkSize": chunk,
+        "holdAfter": {"1": 2},  # two pieces of the full video, then it waits for release(1)
+    }
+    dead = f"http://127.0.0.1:{closed_port()}/clip.mp4"
+    setup(page, with_preview(dead, len(data), preview_file.stat().st_size), kernel)
+    page.wait_for_function(SHOWN, arg=True)
+    # The preview was asked for before the full video, so its pieces came first.
+    assert [m["token"] for m in sent(page, "video_request")] == [2, 1]
+    video = page.get_by_test_id("nemo-player-video")
+    expect(video).to_have_attribute("data-preview", "true")
+    expect(page.get_by_test_id("nemo-player-status")).to_have_text(
+        f"Preview · full video {round(100 * 2 * chunk / len(data))}%"
+    )
+    expect(page.get_by_test_id("nemo-player-download")).to_be_hidden()  # no full file yet
+    expect(page.get_by_test_id("nemo-player-meta")).to_contain_text("2.0 s")
+
+    # The person moves to 1.2 s, and plays on or stays paused there.
+    page.evaluate(
+        """async (playing) => {
+            const v = document.querySelector('[data-testid=nemo-player-video]');
+            v.muted = true;
+            v.currentTime = 1.2;
+            await new Promise((done) => v.addEventListener('seeked', done, {once: true}));
+            if (playing) await v.play();
+        }""",
+        playing,
+    )
+    before = page.evaluate("document.querySelector('[data-testid=nemo-player-video]').currentTime")
+    page.evaluate("nemo.kernel.release(1)")
+    page.wait_for_function(SHOWN, arg=False)
+    expect(page.locator("[data-preview]")).to_have_count(0)  # the preview is gone
+    expect(video).to_have_count(1)
+    state = video.evaluate("v => ({time: v.currentTime, paused: v.paused, muted: v.muted})")
+    assert state["paused"] is not playing
+    assert state["muted"] is True
+    if playing:
+        assert before <= state["time"] < 2.0
+    else:
+        assert state["time"] == pytest.approx(before, abs=0.01)
+    assert blob_sha256(page) == hashlib.sha256(data).hexdigest()
+    expect(page.get_by_test_id("nemo-player-download")).to_have_attribute(
+        "href", video.get_attribute("src")
+    )
+    expect(page.get_by_test_id("nemo-player-status")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_a_working_url_never_fetches_the_preview(
+    page: Page, server: str, media_dir: Path, preview_file: Path
+) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    size = (media_dir / "clip.mp4").stat().st_size
+    preview_url = f"{server}/media/{preview_file.name}"
+    state = with_preview(f"{server}/media/clip.mp4", size, preview_file.stat().st_size, preview_url)
+    setup(page, state, {"files": {"2": preview_url}})
+    page.wait_for_function(SHOWN, arg=False)
+    page.wait_for_timeout(300)
+    assert sent(page, "video_request") == []
+    assert preview_url not in asked
+    expect(page.locator("[data-preview]")).to_have_count(0)
+    expect(page.get_by_test_id("nemo-player-video")).to_have_attribute(
+        "src", f"{server}/media/clip.mp4"
+    )
+
+
+@pytest.mark.browser
+def test_a_preview_the_kernel_no_longer_has_is_no_error(
+    page: Page, server: str, media_dir: Path
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    kernel = {"files": {"1": f"{server}/media/clip.mp4", "2": f"{server}/media/gone.mp4"}}
+    setup(page, with_preview(None, len(data), 1234), kernel)
+    page.wait_for_function(PLAYABLE)
+    assert [m["token"] for m in sent(page, "video_request")] == [2, 1]
+    expect(page.get_by_test_id("nemo-player-error")).to_be_hidden()
+    expect(page.locator("[data-preview]")).to_have_count(0)
+    assert blob_sha256(page) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.browser
+def test_without_any_url_the_preview_from_the_kernel_plays_first(
+    page: Page, server: str, media_dir: Path, preview_file: Path
+) -> None:
+    data = (media_dir / "clip.mp4").read_bytes()
+    kernel = {
+        "files": {"1": f"{server}/media/clip.mp4", "2": f"{server}/media/{preview_file.name}"},
+        "videoChunkSize": max(512, len(data) // 4),
+        "holdAfter": {"1": 1},
+    }
+    setup(page, with_preview(None, len(data), preview_file.stat().st_size), kernel, views=2)
+    page.wait_for_function(
+        """(() => { const vs = [...document.querySelectorAll('[data-testid=nemo-player-video]')];
+                    return vs.length === 2 && vs.every(v => v.dataset.preview === 'true'
+                                                             && v.readyState >= 2); })()"""
+    )
+    assert [m["token"] for m in sent(page, "video_request")] == [2, 1]  # one each for 2 views
+    page.evaluate("nemo.kernel.release(1)")
+    page.wait_for_function(
+        """(() => { const vs = [...document.querySelectorAll('[data-testid=nemo-player-video]')];
+                    return vs.length === 2 && vs.every(v => !v.dataset.preview
+                        && v.src.startsWith('blob:') && v.readyState >= 1
+                        && v.closest('[hidden]') === null); })()"""
+    )
+    src = page.get_by_test_id("nemo-player-video").first.get_attribute("src")
+    whole = page.evaluate("(u) => fetch(u).then(r => r.blob()).then(nemo.sha256Hex)", src)
+    assert whole == hashlib.sha256(data).hexdigest()

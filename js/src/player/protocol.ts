@@ -11,6 +11,8 @@ export interface PlayerTraits {
   video: unknown;
   error: unknown;
   width: unknown;
+  /** the small MP4 played while the full video comes from the kernel: `{}` or as `video` */
+  preview: unknown;
 }
 
 /** Each trait and message type once (checked against protocol.json by a test). */
@@ -18,6 +20,7 @@ export const PLAYER_TRAITS: Record<keyof PlayerTraits, true> = {
   video: true,
   error: true,
   width: true,
+  preview: true,
 };
 export const PLAYER_TO_KERNEL: Record<VideoToKernel["type"], true> = {
   video_request: true,
