@@ -26,6 +26,11 @@ BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
             "bench_widget.py", ["--reps", "1", "--size", "800x600"], marks=pytest.mark.browser
         ),
         pytest.param(
+            "bench_player_preview.py",
+            ["--reps", "1", "--size", "800x600", "--rates", "8"],
+            marks=pytest.mark.browser,
+        ),
+        pytest.param(
             "bench_preview.py",
             ["--reps", "1", "--size", "800x600", "--seconds", "6"],
             marks=pytest.mark.browser,
