@@ -122,7 +122,7 @@ class EventMapping:
         elif isinstance(event, VideoReady):
             with self._lock:
                 shown = self._video_path
-                draft = self._timeline_value.to_json()  # the export read it first
+                draft = self._current_draft()  # the export read it first
                 if (
                     self.video
                     and not self.video.get("stale")
@@ -134,7 +134,7 @@ class EventMapping:
                     self._unchanged_export = shown.name
                     return
                 self._video_path = Path(event.path)
-                self._exported_draft = self._timeline_value.to_json()  # export read it first
+                self._exported_draft = draft
                 token = self._next_video_token()
                 self.video = {
                     "token": token,
@@ -146,12 +146,17 @@ class EventMapping:
                 }
             self._save_record()
 
+    def _current_draft(self) -> dict[str, Any]:
+        """The draft as the server sent it: everything that makes the video, transitions, music
+        volume and frame rate included (the timeline's summary leaves some of them out)."""
+        return self._timeline_value.raw
+
     def _mark_video_stale(self) -> None:
         """The shown video is out of date while the draft differs from the one it was made of
         (a change after the export, or a stopped turn that changed it): one truth on screen."""
         if not self.video or self._exported_draft is None:
             return
-        stale = self._timeline_value.to_json() != self._exported_draft
+        stale = self._current_draft() != self._exported_draft
         if stale != bool(self.video.get("stale")):
             self.video = {**self.video, "stale": stale}
 

@@ -606,6 +606,20 @@ def test_the_video_is_stale_after_a_change_until_the_next_export(
     assert studio.video["stale"] is False
 
 
+def test_a_change_the_timeline_summary_leaves_out_still_makes_the_video_out_of_date(
+    studio: NemoStudio, photos: list[Path]
+):
+    studio.upload(*photos)
+    studio.send_sync("turn these images into a 2-second video")
+    first = studio.export()
+    studio.send_sync("use wipe transitions")  # the bars stay where they are; the video changes
+    wait_for(lambda: studio.video.get("stale") is True, "the video marked out of date")
+    second = studio.export()
+    assert second != first and studio.video["token"] > 1 and studio.video["stale"] is False
+    replies = [m["text"] for m in studio.messages if m["role"] == "assistant"]
+    assert not any("Nothing changed" in text for text in replies), replies
+
+
 def test_a_finished_turn_says_its_steps_are_done(studio: NemoStudio, photos: list[Path]):
     studio.upload(*photos)
     studio.send_sync(PROMPT)
