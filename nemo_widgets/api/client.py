@@ -102,6 +102,10 @@ EXPORT_NOTICE = (
 )
 
 ProgressCallback = Callable[[RenderJob], Any]
+PREVIEW_POLL_INTERVAL = 0.1  # seconds between two reads of a preview (a local call: cheap)
+PREVIEW_TIMEOUT = 300.0  # a preview not rendered by then is given up
+RENDER_CANCELLED = ("cancelled", "canceled")
+_CANCELLED_POLLS = 10  # a preview cancelled this many polls in a row: nothing replaced it
 
 
 class Notice(str):
@@ -462,6 +466,43 @@ class AsyncNemoClient:
         if not isinstance(data, dict):
             return None
         return RenderJob.from_data(data, fallback_id="")
+
+    async def wait_preview(
+        self,
+        session_id: str,
+        *,
+        known: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        timeout: float = PREVIEW_TIMEOUT,
+        interval: float = PREVIEW_POLL_INTERVAL,
+    ) -> RenderJob | None:
+        """Poll the session's preview until it is rendered: the finished job (``completed``,
+        or ``failed`` with its error). ``None`` when there is nothing new to show: no preview
+        (another server, previews off, no draft), the one with the id ``known`` (the caller
+        has it), one cancelled and not replaced (previews were turned off), or none finished
+        within ``timeout``. ``on_progress(job)`` is called for each poll of an unfinished one.
+        A cancelled preview is waited out: a newer draft's replaces it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        cancelled = 0
+        while loop.time() < deadline:
+            job = await self.preview(session_id)
+            if job is None or job.id == known:
+                return None
+            if job.done:
+                return job
+            cancelled = cancelled + 1 if job.status in RENDER_CANCELLED else 0
+            if cancelled >= _CANCELLED_POLLS:
+                return None
+            if job.failed and not cancelled:
+                return job
+            if on_progress is not None:
+                result = on_progress(job)
+                if inspect.isawaitable(result):
+                    await result
+            await asyncio.sleep(interval)
+        logger.info("no preview for session %s within %.0f s", session_id, timeout)
+        return None
 
     async def render_settings(
         self,

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..config import Settings
 from ..runtime import Runtime, get_runtime
-from .client import AsyncNemoClient, ProgressCallback
+from .client import PREVIEW_TIMEOUT, AsyncNemoClient, ProgressCallback
 from .events import ChatEvent
 from .models import Credits, RenderJob, RenderSettings, Session, State, Upload
 from .uploads import FileInput
@@ -104,6 +104,19 @@ class NemoClient:
 
     def preview(self, session_id: str) -> RenderJob | None:
         return self._runtime.run(self.aio.preview(session_id))
+
+    def wait_preview(
+        self,
+        session_id: str,
+        *,
+        known: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        timeout: float = PREVIEW_TIMEOUT,
+    ) -> RenderJob | None:
+        """Poll the preview until rendered. ``on_progress`` runs on the runtime thread."""
+        return self._runtime.run(
+            self.aio.wait_preview(session_id, known=known, on_progress=on_progress, timeout=timeout)
+        )
 
     def render_settings(
         self,

@@ -2,9 +2,10 @@
 
 The engine renders a preview of a session's draft after each turn that changes it, for the
 sessions that ask (docs/protocol.md, "Previews"). :class:`PreviewFollower` asks once per session,
-then follows each change of the timeline: it polls the session's preview until it is rendered,
-saves it (a few hundred KB over loopback) and hands it to the studio, which shows it as the
-``preview`` trait. A newer change replaces the follow of an older one at once.
+then follows each change of the timeline: it waits for the session's new preview
+(``client.wait_preview``), saves it (a few hundred KB over loopback) and hands it to the
+studio, which shows it as the ``preview`` trait. A newer change replaces the follow of an older
+one at once.
 
 On any server that is not the local engine nothing is asked: a render there may cost the person.
 """
@@ -24,10 +25,6 @@ from typing import Any
 from ..api import NemoError
 
 logger = logging.getLogger("nemo_widgets.widget")
-
-POLL_INTERVAL = 0.1  # seconds between two reads of the preview (a local call: cheap)
-FOLLOW_TIMEOUT = 300.0  # a preview not rendered by then is given up (the next change tries again)
-CANCELLED_POLLS = 10  # a preview cancelled and not replaced this many polls in a row: stop
 
 
 @dataclass(frozen=True)
@@ -144,28 +141,21 @@ class PreviewFollower:
     async def _follow(self, session_id: str) -> None:
         if not await self._ask(session_id):
             return  # not the local engine, or its previews are off
-        deadline = self._loop.time() + FOLLOW_TIMEOUT
-        cancelled = 0
-        while self._loop.time() < deadline:
-            job = await self._client.preview(session_id)
-            if job is None:
-                return  # nothing to preview yet (no draft the engine can render)
-            shown = self._shown
-            if shown is not None and shown.render_id == job.id and shown.state != "rendering":
-                return  # the draft did not change: the preview shown is current
-            if job.done:
-                await self._fetch(job)
-                return
-            # Cancelled: a newer draft's preview replaces it (the next poll finds that one).
-            cancelled = cancelled + 1 if job.status in ("cancelled", "canceled") else 0
-            if cancelled >= CANCELLED_POLLS:
-                return  # replaced by nothing: previews were turned off
-            if job.failed and not cancelled:
-                self._set(PreviewState("failed", job.id, error=job.error))
-                return
-            if shown is None or shown.render_id != job.id:
-                self._set(PreviewState("rendering", job.id))
-            await asyncio.sleep(POLL_INTERVAL)
+        shown = self._shown
+        known = shown.render_id if shown is not None and shown.state != "rendering" else None
+        job = await self._client.wait_preview(session_id, known=known, on_progress=self._rendering)
+        if job is None:
+            return  # nothing new: the draft did not change, or previews stopped
+        if job.done:
+            await self._fetch(job)
+        else:
+            self._set(PreviewState("failed", job.id, error=job.error))
+
+    def _rendering(self, job: Any) -> None:
+        """A preview not rendered yet: the poster, once per preview."""
+        shown = self._shown
+        if shown is None or shown.render_id != job.id:
+            self._set(PreviewState("rendering", job.id))
 
     async def _fetch(self, job: Any) -> None:
         folder = self._preview_folder()

@@ -71,7 +71,6 @@ _OUTPUTS = Outputs(
 )
 #: The hidden folder, in the lab's folder, of the previews (the lab's own: replaced every run).
 PREVIEWS_FOLDER = ".prompt-lab-previews"
-PREVIEW_POLL_S = 0.2  # between two reads of a preview (a local call: cheap)
 PREVIEW_TIMEOUT_S = 300.0  # a preview not rendered by then is given up: the card plays the video
 # A render that waited less than this before it started is shown without the wait.
 _WAIT_WORTH_SAYING = 1.0
@@ -574,20 +573,12 @@ async def _save_preview(client: AsyncNemoClient, session_id: str, dest: Path) ->
         settings = await client.render_settings(session_id, previews=True)
         if settings is None or not settings.previews:
             return None  # not the local engine, or one started without previews
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + PREVIEW_TIMEOUT_S
-        while loop.time() < deadline:
-            job = await client.preview(session_id)
-            if job is None:
-                return None
-            if job.done:
-                dest.parent.mkdir(exist_ok=True)
-                return await client.download(job, dest)
-            if job.failed and job.status not in ("cancelled", "canceled"):
-                logger.info("no preview for session %s: %s", session_id, job.error)
-                return None
-            await asyncio.sleep(PREVIEW_POLL_S)  # waiting, rendering, or replaced by a newer one
-        logger.info("no preview for session %s within %.0f s", session_id, PREVIEW_TIMEOUT_S)
+        job = await client.wait_preview(session_id, timeout=PREVIEW_TIMEOUT_S)
+        if job is not None and job.done:
+            dest.parent.mkdir(exist_ok=True)
+            return await client.download(job, dest)
+        if job is not None:
+            logger.info("no preview for session %s: %s", session_id, job.error)
     except asyncio.CancelledError:
         raise
     except Exception:

@@ -110,3 +110,51 @@ def test_settings_are_read_tolerantly():
     assert RenderSettings.from_data(None) == RenderSettings(False, False, {})
     odd = RenderSettings.from_data({"previews": "true", "speculativeExport": True})
     assert (odd.previews, odd.speculative_export) == (False, True)  # only a real true is on
+
+
+@pytest.mark.anyio
+async def test_wait_preview_gives_the_rendered_preview_once(start_engine, photos, monkeypatch):
+    running = start_engine(previews=True)
+    async with AsyncNemoClient(running.url, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        sid = session.session_id
+        await nemo.upload(sid, *photos)
+        await nemo.render_settings(sid, previews=True)
+        unfinished = []
+        async for _ in nemo.chat(sid, "turn these images into a 3-second video"):
+            pass
+        job = await nemo.wait_preview(sid, on_progress=unfinished.append)
+        assert job is not None and job.done and job.output_url
+        assert all(not seen.done for seen in unfinished)  # each poll before it was done
+        # The caller has this one: nothing new until the draft changes.
+        assert await nemo.wait_preview(sid, known=job.id) is None
+        async for _ in nemo.chat(sid, "make it 4 seconds"):
+            pass
+        newer = await nemo.wait_preview(sid, known=job.id)
+        assert newer is not None and newer.done and newer.id != job.id
+
+        # Another server is never asked: None at once.
+        async def not_the_engine() -> bool:
+            return False
+
+        monkeypatch.setattr(nemo, "is_local_engine", not_the_engine)
+        assert await nemo.wait_preview(sid) is None
+
+
+@pytest.mark.anyio
+async def test_wait_preview_gives_up_on_previews_turned_off(start_engine, photos):
+    running = start_engine(previews=True, render_workers=1)
+    async with AsyncNemoClient(running.url, timings=FAST) as nemo:
+        session = await nemo.create_session()
+        sid = session.session_id
+        await nemo.upload(sid, *photos)
+        async for _ in nemo.chat(sid, "turn these images into a 3-second video"):
+            pass
+        assert await nemo.wait_preview(sid) is None  # never asked for: there is none
+        # An export holds the one render worker, so the preview asked for next waits behind it
+        # and is still pending when previews are turned off, which cancels it.
+        state = await nemo.state(sid)
+        await nemo.start_render(sid, state.draft)
+        await nemo.render_settings(sid, previews=True)
+        await nemo.render_settings(sid, previews=False)
+        assert await nemo.wait_preview(sid, interval=0.01) is None

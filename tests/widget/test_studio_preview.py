@@ -11,6 +11,7 @@ from typing import Any
 import av
 import pytest
 
+from nemo_widgets.api import AsyncNemoClient
 from nemo_widgets.api.models import RenderJob, RenderSettings
 from nemo_widgets.widget.studio import NemoStudio
 from nemo_widgets.widget.studio_preview import PreviewFollower, PreviewState
@@ -39,6 +40,9 @@ class ScriptedClient:
         if not self.local or not self.jobs:
             return None
         return self.jobs.pop(0) if len(self.jobs) > 1 else self.jobs[0]
+
+    # The client's own waiting, over the scripted answers of preview() above.
+    wait_preview = AsyncNemoClient.wait_preview
 
     async def download(self, job: RenderJob, dest: Path) -> Path:
         self.calls.append(("download", job.id))
