@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from _memory import TreeMemory
+from _studio_page import EXPORT_AND_WATCH
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,7 +44,7 @@ STUDIOS = ("cold", "paused after the preview", "paused after the turn")
 GOALS = {"preview": 0.35, "export after a pause": 0.2, "memory_mb": 600}
 
 # Send the text typed in studio `index`, resolve when its turn has ended and its new preview
-# plays: {turn_end_ms, preview_ms} (preview_ms counted from the end of the turn).
+# plays: {turn_ms, preview_ms} (preview_ms counted from the end of the turn).
 _SEND_AND_WATCH = """async (index) => {
   const root = document.querySelectorAll('.nemo-studio')[index];
   const preview = () => root.querySelector('[data-testid=nemo-preview]');
@@ -65,27 +66,6 @@ _SEND_AND_WATCH = """async (index) => {
       }
     };
     root.querySelector('[data-testid=nemo-send]').click();
-    poll();
-  });
-}"""
-
-# Click Export in studio `index`, resolve when a new full video is playable: {export_ms}.
-_EXPORT_AND_WATCH = """async (index) => {
-  const root = document.querySelectorAll('.nemo-studio')[index];
-  const video = () => root.querySelector('[data-testid=nemo-video]');
-  const before = video() ? video().currentSrc : '';
-  return await new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('no playable video within 180 s')), 180000);
-    const clicked = performance.now();
-    const poll = () => {
-      const v = video();
-      if (v && v.currentSrc && v.currentSrc !== before && v.readyState >= 3) {
-        resolve({export_ms: performance.now() - clicked, duration_s: v.duration});
-      } else {
-        requestAnimationFrame(poll);
-      }
-    };
-    root.querySelector('[data-testid=nemo-export]').click();
     poll();
   });
 }"""
@@ -158,7 +138,7 @@ def run(reps: int, size: tuple[int, int], seconds: int) -> tuple[list[dict[str, 
                         time.sleep(result["cold"] / 1000)
                     elif studio == "paused after the turn":
                         time.sleep(max(0.0, result["cold"] - watched["preview_ms"]) / 1000)
-                    exported = page.evaluate(_EXPORT_AND_WATCH, index)
+                    exported = page.evaluate(EXPORT_AND_WATCH, {"index": index, "readyState": 3})
                     result[studio] = exported["export_ms"]
                     result[f"duration {index}"] = exported["duration_s"]
                     if index:

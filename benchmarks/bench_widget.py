@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _studio_page import EXPORT_AND_WATCH
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,27 +63,6 @@ _SEND_AND_WATCH = """async () => {
   });
 }"""
 
-# Click Export, then resolve when a new video source is playable.
-_EXPORT_AND_WATCH = """async () => {
-  const root = document.querySelector('.nemo-studio');
-  const video = () => root.querySelector('[data-testid=nemo-video]');
-  const before = video() ? video().currentSrc : '';
-  return await new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('no playable video within 120 s')), 120000);
-    const clicked = performance.now();
-    const poll = () => {
-      const v = video();
-      if (v && v.currentSrc && v.currentSrc !== before && v.readyState >= 2) {
-        resolve({export_ms: performance.now() - clicked, duration_s: v.duration});
-      } else {
-        requestAnimationFrame(poll);
-      }
-    };
-    root.querySelector('[data-testid=nemo-export]').click();
-    poll();
-  });
-}"""
-
 
 def run(reps: int, size: tuple[int, int]) -> list[dict[str, float]]:
     base = Path(tempfile.mkdtemp(prefix="bench-widget-"))
@@ -114,7 +94,7 @@ def run(reps: int, size: tuple[int, int]) -> list[dict[str, float]]:
                     "() => !document.querySelector('.nemo-studio [data-testid=nemo-export]')"
                     ".disabled"
                 )
-                result.update(page.evaluate(_EXPORT_AND_WATCH))
+                result.update(page.evaluate(EXPORT_AND_WATCH, {"index": 0, "readyState": 2}))
                 results.append(result)
                 print(f"run {rep + 1}: {result}", file=sys.stderr)
             browser.close()
